@@ -14,18 +14,36 @@ final class Blas {
   /** Columns processed per block so that a C row block and the B rows it touches stay in cache. */
   private static final int COL_BLOCK = 512;
 
-  /** C[M x N] (+)= A[M x K] * B[K x N]; lda, ldb, ldc are row strides. */
+  /**
+   * C[M x N] (+)= A[M x K] * B[K x N]; lda, ldb, ldc are row strides. Four rows of C are updated per
+   * pass over a row of B, so each loaded B element feeds four multiply-adds.
+   */
   static void gemmNN(int m, int n, int k, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
       double[] c, int cOff, int ldc, boolean accumulate) {
     if (!accumulate) zero(c, cOff, m, n, ldc);
     for (int j0 = 0; j0 < n; j0 += COL_BLOCK) {
       int j1 = Math.min(n, j0 + COL_BLOCK);
-      for (int i = 0; i < m; i++) {
+      int i = 0;
+      for (; i + 4 <= m; i += 4) {
+        int c0 = cOff + i * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        int a0 = aOff + i * lda;
+        for (int p = 0; p < k; p++) {
+          double v0 = a[a0 + p], v1 = a[a0 + lda + p], v2 = a[a0 + 2 * lda + p], v3 = a[a0 + 3 * lda + p];
+          int bRow = bOff + p * ldb;
+          for (int j = j0; j < j1; j++) {
+            double bv = b[bRow + j];
+            c[c0 + j] += v0 * bv;
+            c[c1 + j] += v1 * bv;
+            c[c2 + j] += v2 * bv;
+            c[c3 + j] += v3 * bv;
+          }
+        }
+      }
+      for (; i < m; i++) {
         int cRow = cOff + i * ldc;
         int aRow = aOff + i * lda;
         for (int p = 0; p < k; p++) {
           double av = a[aRow + p];
-          if (av == 0) continue;
           int bRow = bOff + p * ldb;
           for (int j = j0; j < j1; j++) c[cRow + j] += av * b[bRow + j];
         }
@@ -33,19 +51,33 @@ final class Blas {
     }
   }
 
-  /** C[M x N] (+)= A^T * B with A stored [K x M] and B [K x N]. */
+  /** C[M x N] (+)= A^T * B with A stored [K x M] and B [K x N]; four rows of C per pass, as gemmNN. */
   static void gemmTN(int m, int n, int k, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
       double[] c, int cOff, int ldc, boolean accumulate) {
     if (!accumulate) zero(c, cOff, m, n, ldc);
     for (int j0 = 0; j0 < n; j0 += COL_BLOCK) {
       int j1 = Math.min(n, j0 + COL_BLOCK);
-      for (int p = 0; p < k; p++) {
-        int aRow = aOff + p * lda;
-        int bRow = bOff + p * ldb;
-        for (int i = 0; i < m; i++) {
-          double av = a[aRow + i];
-          if (av == 0) continue;
-          int cRow = cOff + i * ldc;
+      int i = 0;
+      for (; i + 4 <= m; i += 4) {
+        int c0 = cOff + i * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        for (int p = 0; p < k; p++) {
+          int aRow = aOff + p * lda + i;
+          double v0 = a[aRow], v1 = a[aRow + 1], v2 = a[aRow + 2], v3 = a[aRow + 3];
+          int bRow = bOff + p * ldb;
+          for (int j = j0; j < j1; j++) {
+            double bv = b[bRow + j];
+            c[c0 + j] += v0 * bv;
+            c[c1 + j] += v1 * bv;
+            c[c2 + j] += v2 * bv;
+            c[c3 + j] += v3 * bv;
+          }
+        }
+      }
+      for (; i < m; i++) {
+        int cRow = cOff + i * ldc;
+        for (int p = 0; p < k; p++) {
+          double av = a[aOff + p * lda + i];
+          int bRow = bOff + p * ldb;
           for (int j = j0; j < j1; j++) c[cRow + j] += av * b[bRow + j];
         }
       }
