@@ -266,7 +266,10 @@ public final class DatasetLoader {
     Path ann = dir.resolve(ANNOTATIONS);
     if (!Files.isRegularFile(ann.resolve(TRAIN_LIST))) return null;
     Map<String, DataFile> byKey = new HashMap<>();
-    for (DataFile f : all) byKey.put(f.key, f);
+    for (DataFile f : all) {
+      // Anomaly folders match in any case, so entries are compared with the canonical folder name.
+      byKey.put(task == Task.ANOMALY ? f.label + f.key.substring(f.key.indexOf('/')) : f.key, f);
+    }
     Map<String, String> seenAt = new HashMap<>();
     Map<String, List<DataFile>> out = new LinkedHashMap<>();
     String[][] lists = {{"train", TRAIN_LIST}, {"val", VAL_LIST}, {"test", TEST_LIST}};
@@ -294,7 +297,7 @@ public final class DatasetLoader {
                 "correct the name, add the file to " + task.dataDir() + "/, or delete this line.");
           }
           String where = l[1] + " line " + (i + 1);
-          String before = seenAt.putIfAbsent(key, where);
+          String before = seenAt.putIfAbsent(f.key, where);
           if (before != null) {
             throw new DatasetException(listFile, i + 1,
                 "lists \"" + entry + "\" again; it is already in " + before + ".",
