@@ -55,7 +55,7 @@ final class CsvReader {
     int lastLine = 0;
     try (CSVParser parser = CSVParser.parse(new StringReader(text), FORMAT)) {
       for (CSVRecord record : parser) {
-        int line = lineIndex.lineOf(record.getCharacterPosition());
+        int line = lineIndex.lineOf(skipBlank(text, record.getCharacterPosition()));
         lastLine = line;
         String[] cells = record.values();
         if (cells.length == 1 && cells[0].isEmpty()) continue; // a line of blanks only
@@ -124,6 +124,20 @@ final class CsvReader {
     return new CsvTable(file, relativeName, hasHeader, names, columns, lines, firstLine);
   }
 
+  /**
+   * A record's character position lies before the empty lines the parser skipped to reach it; move to
+   * its first visible character so the reported line is the one the user sees.
+   */
+  private static long skipBlank(String text, long position) {
+    int i = (int) Math.min(position, text.length());
+    while (i < text.length()) {
+      char ch = text.charAt(i);
+      if (ch != '\r' && ch != '\n' && ch != ' ' && ch != '\t') break;
+      i++;
+    }
+    return i;
+  }
+
   private static String decode(byte[] bytes) {
     try {
       return StandardCharsets.UTF_8.newDecoder()
@@ -151,7 +165,7 @@ final class CsvReader {
       }
       return fail(file, line, where + " holds \"" + abbreviate(cell) + "\", which is not a number.", fix);
     }
-    double v = Double.parseDouble(cell);
+    double v = parseNumber(cell);
     if (Double.isNaN(v)) {
       return fail(file, line, where + " is NaN (a missing value).", "fill in or interpolate the value, or drop the row.");
     }
@@ -160,6 +174,16 @@ final class CsvReader {
           "remove or clip the value; check the sensor's units and scaling.");
     }
     return v;
+  }
+
+  /** Double.parseDouble, plus the NaN/Inf spellings pandas and numpy write (nan, inf, -inf, Infinity). */
+  private static double parseNumber(String cell) {
+    String t = cell.toLowerCase(Locale.ROOT);
+    boolean negative = t.startsWith("-");
+    String body = t.startsWith("+") || negative ? t.substring(1) : t;
+    if (body.equals("nan")) return Double.NaN;
+    if (body.equals("inf") || body.equals("infinity")) return negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    return Double.parseDouble(cell);
   }
 
   private static double fail(Path file, int line, String problem, String fix) {
