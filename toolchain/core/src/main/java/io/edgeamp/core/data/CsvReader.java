@@ -190,8 +190,19 @@ final class CsvReader {
     throw new DatasetException(file, line, problem, fix);
   }
 
+  /** Short and visible: invisible characters (control, byte-order mark, bad UTF-8) are shown as \\uXXXX. */
   private static String abbreviate(String s) {
-    return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    String cut = s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < cut.length(); i++) {
+      char ch = cut.charAt(i);
+      int type = Character.getType(ch);
+      boolean invisible = Character.isISOControl(ch) || type == Character.FORMAT || ch == '\uFFFD'
+          || type == Character.SURROGATE || type == Character.UNASSIGNED;
+      if (invisible) sb.append(String.format("\\u%04X", (int) ch));
+      else sb.append(ch);
+    }
+    return sb.toString();
   }
 
   /**

@@ -49,6 +49,12 @@ class BadDataTest {
   }
 
   @Test
+  void invisibleCharactersAreShown() {
+    DatasetException e = regressionFileFails("x,y", "1,2", "3,4\u00075", "5,6");
+    assertContains(e.getMessage(), "line 3", "\"4\\u00075\"");
+  }
+
+  @Test
   void emptyCell() {
     DatasetException e = regressionFileFails("x,y", "1,2", ",4", "5,6");
     assertContains(e.getMessage(), "line 3", "missing value");
