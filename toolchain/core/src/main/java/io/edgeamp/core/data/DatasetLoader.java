@@ -90,6 +90,22 @@ public final class DatasetLoader {
     return new Dataset(dir, spec, train, val, test, norm, classNames, cols.inputNames, cols.targetNames);
   }
 
+  /**
+   * The file-level split {@link #load} would make for {@code dir} without annotations: for each of
+   * "train", "val", "test" the entries as they would be written in the annotation lists.
+   */
+  static Map<String, List<String>> plannedSplit(Path dir, DatasetSpec spec) {
+    Path dataDir = checkLayout(dir, spec.task());
+    List<DataFile> all = spec.task().usesClassFolders() ? listClassFiles(dataDir, spec.task()) : listFlatFiles(dataDir);
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Map.Entry<String, List<DataFile>> e : autoSplit(all, spec).entrySet()) {
+      List<String> keys = new ArrayList<>();
+      for (DataFile f : e.getValue()) keys.add(f.key);
+      out.put(e.getKey(), keys);
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- layout and file lists
 
   /** One data file and its label (class folder name, or null for files/). */
