@@ -42,9 +42,10 @@ final class NodeAttributes {
     return (int) v;
   }
 
+  /** A float attribute; the default is rounded to float32 too, as ONNX attributes are float32. */
   double f(String name, double dflt) throws ImportProblem {
     AttributeProto a = get(name, AttributeType.FLOAT);
-    return a == null ? dflt : a.getF();
+    return a == null ? (float) dflt : a.getF();
   }
 
   String s(String name, String dflt) throws ImportProblem {
