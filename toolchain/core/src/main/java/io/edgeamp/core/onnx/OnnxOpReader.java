@@ -371,7 +371,11 @@ final class OnnxOpReader {
           if (axes[i] == 0) continue; // dynamic batch: sizes equal the batch of the exported example
           throw new ImportProblem("resizing to sizes needs a static input size on axis " + axes[i]);
         }
-        scales[axes[i]] = sizes[i] / (double) in;
+        double sc = sizes[i] / (double) in;
+        // The IR keeps scales and output = floor(in * scale); size/in can land a hair low (11 * (15/11.0) = 14.99..),
+        // so nudge it up by ulps until the size comes back exactly.
+        while (Math.floor(in * sc) < sizes[i]) sc = Math.nextUp(sc);
+        scales[axes[i]] = sc;
       }
     }
     if (r < 3) throw new ImportProblem("input rank " + r + " is not [N, C, spatial...]");

@@ -124,9 +124,9 @@ final class ShapeInference {
     return null;
   }
 
-  /** floor(in * scale), robust to the scale being size/in rounded (7/3*3 may come out as 6.999...). */
+  /** floor(in * scale), as ONNX defines Resize's output size (the importer chooses scales that make this exact). */
   static int resizedDim(int in, double scale) {
-    return (int) Math.floor(in * scale + 1e-9);
+    return (int) Math.floor(in * scale);
   }
 
   /** Output length of a sliding window (conv, pool) as ONNX defines it. */

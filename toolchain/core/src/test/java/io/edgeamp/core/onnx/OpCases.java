@@ -174,6 +174,10 @@ final class OpCases {
     resize("resize nearest sizes 6x6 to 9x4", 13, null, new long[] {1, 2, 9, 4}, "nearest", "asymmetric", "floor");
     resize("resize opset 11 scales with empty roi", 11, new float[] {1, 1, 2, 2}, null, "nearest", "asymmetric", "floor");
     resize("resize opset 11 sizes", 11, null, new long[] {1, 2, 10, 3}, "linear", "align_corners", null);
+    add("resize linear sizes 11x13 to 15x30 (size/in rounds low)", () -> OnnxModels.opset(17).input("x", 1, 2, 11, 13).int64s("sz", 1, 2, 15, 30)
+        .node("Resize", in("x", "", "", "sz"), out("y"), s("mode", "linear")).output("y").bytes());
+    add("resize nearest sizes 3x3 to 7x7", () -> OnnxModels.opset(17).input("x", 1, 1, 3, 3).int64s("sz", 1, 1, 7, 7)
+        .node("Resize", in("x", "", "", "sz"), out("y"), s("mode", "nearest")).output("y").bytes());
     add("resize opset 18 axes attribute", () -> OnnxModels.opset(18).input("x", 1, 2, 4, 5).floats("sc", new long[] {2}, 2f, 1.5f)
         .node("Resize", in("x", "", "sc"), out("y"), ints("axes", 2, 3), s("mode", "linear")).output("y").bytes());
 
