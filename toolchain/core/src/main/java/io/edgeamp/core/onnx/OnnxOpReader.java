@@ -359,7 +359,12 @@ final class OnnxOpReader {
       for (int i = 0; i < axes.length; i++) {
         double s = scalesT.data()[i];
         if (!(s > 0) || Double.isInfinite(s)) throw new ImportProblem("scale " + s + " must be positive and finite");
-        scales[axes[i]] = s;
+        int in = x[axes[i]];
+        // ONNX Runtime (like PyTorch) sizes the output as (int)(float(scale) * in) in float32, which can round up to
+        // the next integer (3 * 2.3333333f -> 7) where the spec's exact floor gives 6; users run our files in ORT,
+        // so match it: keep the scale unless ORT's size differs, then use the scale that gives that size.
+        long ortSize = (long) ((float) s * (float) in);
+        scales[axes[i]] = in > 0 && Math.floor(in * s) != ortSize ? scaleFor(in, ortSize) : s;
       }
     } else {
       if (!policy.equals("stretch")) throw new ImportProblem("keep_aspect_ratio_policy='" + policy + "' is not supported; use stretch");
@@ -371,11 +376,7 @@ final class OnnxOpReader {
           if (axes[i] == 0) continue; // dynamic batch: sizes equal the batch of the exported example
           throw new ImportProblem("resizing to sizes needs a static input size on axis " + axes[i]);
         }
-        double sc = sizes[i] / (double) in;
-        // The IR keeps scales and output = floor(in * scale); size/in can land a hair low (11 * (15/11.0) = 14.99..),
-        // so nudge it up by ulps until the size comes back exactly.
-        while (Math.floor(in * sc) < sizes[i]) sc = Math.nextUp(sc);
-        scales[axes[i]] = sc;
+        scales[axes[i]] = scaleFor(in, sizes[i]);
       }
     }
     if (r < 3) throw new ImportProblem("input rank " + r + " is not [N, C, spatial...]");
@@ -383,6 +384,16 @@ final class OnnxOpReader {
       throw new ImportProblem("scales " + Arrays.toString(scales) + " resize the batch or channel axis; only spatial axes may be resized");
     }
     return n.single(new Op.Resize(mode, scales, coord, nearest), 1);
+  }
+
+  /**
+   * The IR's scale for resizing {@code in} to {@code out}: out/in, nudged up by ulps where the division rounds low
+   * (11 * (15/11.0) = 14.99..), since the IR sizes the output as floor(in * scale).
+   */
+  static double scaleFor(int in, long out) {
+    double sc = out / (double) in;
+    for (int k = 0; k < 64 && Math.floor(in * sc) < out; k++) sc = Math.nextUp(sc);
+    return sc;
   }
 
   static int normalizeAxis(int axis, int rank, String what) throws ImportProblem {

@@ -178,6 +178,8 @@ final class OpCases {
         .node("Resize", in("x", "", "", "sz"), out("y"), s("mode", "linear")).output("y").bytes());
     add("resize nearest sizes 3x3 to 7x7", () -> OnnxModels.opset(17).input("x", 1, 1, 3, 3).int64s("sz", 1, 1, 7, 7)
         .node("Resize", in("x", "", "", "sz"), out("y"), s("mode", "nearest")).output("y").bytes());
+    add("resize nearest scale 7/3 as float32", () -> OnnxModels.opset(17).input("x", 1, 1, 3, 3).floats("sc", new long[] {4}, 1, 1, 7f / 3, 7f / 3)
+        .node("Resize", in("x", "", "sc"), out("y"), s("mode", "nearest")).output("y").bytes());
     add("resize opset 18 axes attribute", () -> OnnxModels.opset(18).input("x", 1, 2, 4, 5).floats("sc", new long[] {2}, 2f, 1.5f)
         .node("Resize", in("x", "", "sc"), out("y"), ints("axes", 2, 3), s("mode", "linear")).output("y").bytes());
 
