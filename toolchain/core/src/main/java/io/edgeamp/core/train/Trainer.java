@@ -12,7 +12,8 @@ import java.util.Random;
 
 /**
  * Mini-batch training of a {@link FloatEngine}'s weights (Adam or SGD with momentum), with early
- * stopping on the validation loss: the weights of the best epoch are restored at the end.
+ * stopping on the validation loss: the weights of the best epoch are restored at the end. An empty
+ * validation split makes the training loss the selection criterion.
  */
 public final class Trainer {
   private Trainer() {}
@@ -67,7 +68,8 @@ public final class Trainer {
         sum += l * (to - from);
         if (listener != null) listener.batchDone(epoch, b + 1, batches, l);
       }
-      double val = evaluate(engine, xVal, yVal, loss, cfg.batchSize());
+      // With no validation windows (tiny datasets), model selection falls back to the training loss.
+      double val = xVal.dim(0) == 0 ? sum / n : evaluate(engine, xVal, yVal, loss, cfg.batchSize());
       boolean improved = val < best;
       if (improved) {
         best = val;
