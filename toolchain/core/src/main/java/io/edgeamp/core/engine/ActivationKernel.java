@@ -4,134 +4,116 @@ import io.edgeamp.core.ir.Node;
 import io.edgeamp.core.ir.Op;
 import io.edgeamp.core.tensor.Tensor;
 
-/** Elementwise y = f(x) with f', f'' for backward, jvp and curvature: Relu, Clip, LeakyRelu, Sigmoid, Tanh. */
+/**
+ * Elementwise y = f(x) with f' and f'' for backward, jvp and curvature: Relu, Clip, LeakyRelu,
+ * Sigmoid, Tanh. Each function has its own loop (a switch outside the loop, not a call per element)
+ * so the JIT can inline and vectorise it.
+ */
 final class ActivationKernel extends Kernel {
-  /** f and its first two derivatives, given x and y = f(x) (sigmoid and tanh are cheapest from y). */
-  private interface Fn {
-    double f(double x);
+  private enum Kind { RELU, CLIP, LEAKY_RELU, SIGMOID, TANH }
 
-    double d1(double x, double y);
-
-    double d2(double x, double y);
-  }
-
-  private final Fn fn;
+  private final Kind kind;
+  private final double lo;
+  private final double hi;
+  private final double alpha;
 
   ActivationKernel(Node node) {
     super(node);
-    this.fn = fnFor(node.op());
-  }
-
-  private static Fn fnFor(Op op) {
-    {
-      // Derivative at the kink taken as 0 (ReLU) / 1 inside the clip range, as in PyTorch.
-      if (op instanceof Op.Relu) return new Fn() {
-        public double f(double x) {
-          return x > 0 ? x : 0;
-        }
-
-        public double d1(double x, double y) {
-          return x > 0 ? 1 : 0;
-        }
-
-        public double d2(double x, double y) {
-          return 0;
-        }
-      };
-      if (op instanceof Op.Clip c) return new Fn() {
-        public double f(double x) {
-          return Math.min(c.max(), Math.max(c.min(), x));
-        }
-
-        public double d1(double x, double y) {
-          return x > c.min() && x < c.max() ? 1 : 0;
-        }
-
-        public double d2(double x, double y) {
-          return 0;
-        }
-      };
-      if (op instanceof Op.LeakyRelu l) return new Fn() {
-        public double f(double x) {
-          return x > 0 ? x : l.alpha() * x;
-        }
-
-        public double d1(double x, double y) {
-          return x > 0 ? 1 : l.alpha();
-        }
-
-        public double d2(double x, double y) {
-          return 0;
-        }
-      };
-      if (op instanceof Op.Sigmoid) return new Fn() {
-        public double f(double x) {
-          return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-        }
-
-        public double d1(double x, double y) {
-          return y * (1 - y);
-        }
-
-        public double d2(double x, double y) {
-          return y * (1 - y) * (1 - 2 * y);
-        }
-      };
-      if (op instanceof Op.Tanh) return new Fn() {
-        public double f(double x) {
-          return Math.tanh(x);
-        }
-
-        public double d1(double x, double y) {
-          return 1 - y * y;
-        }
-
-        public double d2(double x, double y) {
-          return -2 * y * (1 - y * y);
-        }
-      };
+    Op op = node.op();
+    double l = Double.NEGATIVE_INFINITY, h = Double.POSITIVE_INFINITY, a = 0;
+    if (op instanceof Op.Relu) {
+      kind = Kind.RELU;
+    } else if (op instanceof Op.Clip c) {
+      kind = Kind.CLIP;
+      l = c.min();
+      h = c.max();
+    } else if (op instanceof Op.LeakyRelu lr) {
+      kind = Kind.LEAKY_RELU;
+      a = lr.alpha();
+    } else if (op instanceof Op.Sigmoid) {
+      kind = Kind.SIGMOID;
+    } else if (op instanceof Op.Tanh) {
+      kind = Kind.TANH;
+    } else {
       throw new IllegalArgumentException("not an activation: " + op);
     }
+    lo = l;
+    hi = h;
+    alpha = a;
   }
 
   @Override
   Tensor forward(Tensor[] in, NodeState st) {
     double[] x = in[0].data();
     double[] y = new double[x.length];
-    for (int i = 0; i < x.length; i++) y[i] = fn.f(x[i]);
+    switch (kind) {
+      // Math.max/min are branch-free; the sign of real-valued data is unpredictable.
+      case RELU -> {
+        for (int i = 0; i < x.length; i++) y[i] = Math.max(x[i], 0.0);
+      }
+      case CLIP -> {
+        for (int i = 0; i < x.length; i++) y[i] = Math.min(hi, Math.max(lo, x[i]));
+      }
+      case LEAKY_RELU -> {
+        for (int i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : alpha * x[i];
+      }
+      case SIGMOID -> {
+        for (int i = 0; i < x.length; i++) {
+          double v = x[i];
+          y[i] = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+        }
+      }
+      case TANH -> {
+        for (int i = 0; i < x.length; i++) y[i] = Math.tanh(x[i]);
+      }
+    }
     return new Tensor(in[0].shape(), y);
+  }
+
+  /** out[i] = v[i] * f'(x[i]); the derivative at a kink is 0 (ReLU) or 1 inside the clip range, as in PyTorch. */
+  private double[] timesFirstDerivative(double[] x, double[] y, double[] v) {
+    double[] out = new double[x.length];
+    switch (kind) {
+      case RELU -> {
+        for (int i = 0; i < x.length; i++) out[i] = x[i] > 0 ? v[i] : 0;
+      }
+      case CLIP -> {
+        for (int i = 0; i < x.length; i++) out[i] = x[i] > lo && x[i] < hi ? v[i] : 0;
+      }
+      case LEAKY_RELU -> {
+        for (int i = 0; i < x.length; i++) out[i] = x[i] > 0 ? v[i] : alpha * v[i];
+      }
+      case SIGMOID -> {
+        for (int i = 0; i < x.length; i++) out[i] = v[i] * y[i] * (1 - y[i]);
+      }
+      case TANH -> {
+        for (int i = 0; i < x.length; i++) out[i] = v[i] * (1 - y[i] * y[i]);
+      }
+    }
+    return out;
   }
 
   @Override
   Tensor[] backward(Tensor[] in, Tensor out, Tensor gOut, NodeState st, boolean[] need) {
-    double[] x = in[0].data(), y = out.data(), g = gOut.data();
-    double[] gx = new double[x.length];
-    for (int i = 0; i < x.length; i++) gx[i] = g[i] * fn.d1(x[i], y[i]);
-    return new Tensor[] {new Tensor(in[0].shape(), gx)};
+    return new Tensor[] {new Tensor(in[0].shape(), timesFirstDerivative(in[0].data(), out.data(), gOut.data()))};
   }
 
   @Override
   Tensor jvp(Tensor[] in, Tensor out, Tensor[] dIn, NodeState st) {
     if (dIn[0] == null) return null;
-    double[] x = in[0].data(), y = out.data(), dx = dIn[0].data();
-    double[] dy = new double[x.length];
-    for (int i = 0; i < x.length; i++) dy[i] = dx[i] * fn.d1(x[i], y[i]);
-    return new Tensor(in[0].shape(), dy);
+    return new Tensor(in[0].shape(), timesFirstDerivative(in[0].data(), out.data(), dIn[0].data()));
   }
 
+  /** g * f''(x) * dx; zero for the piecewise-linear functions. */
   @Override
   Tensor[] curvature(Tensor[] in, Tensor out, Tensor dOut, Tensor gOut, Tensor[] dIn, NodeState st, boolean[] need) {
-    if (dIn[0] == null || !need[0]) return null;
-    double[] x = in[0].data(), y = out.data(), dx = dIn[0].data(), g = gOut.data();
-    double[] r = new double[x.length];
-    boolean any = false;
-    for (int i = 0; i < x.length; i++) {
-      double d2 = fn.d2(x[i], y[i]);
-      if (d2 != 0) {
-        r[i] = g[i] * d2 * dx[i];
-        any = true;
-      }
+    if (dIn[0] == null || !need[0] || (kind != Kind.SIGMOID && kind != Kind.TANH)) return null;
+    double[] y = out.data(), dx = dIn[0].data(), g = gOut.data();
+    double[] r = new double[y.length];
+    for (int i = 0; i < y.length; i++) {
+      double d2 = kind == Kind.SIGMOID ? y[i] * (1 - y[i]) * (1 - 2 * y[i]) : -2 * y[i] * (1 - y[i] * y[i]);
+      r[i] = g[i] * d2 * dx[i];
     }
-    return any ? new Tensor[] {new Tensor(in[0].shape(), r)} : null;
+    return new Tensor[] {new Tensor(in[0].shape(), r)};
   }
 }

@@ -26,6 +26,9 @@ public final class FloatEngine {
   private final Map<String, Tensor> params;
   private final Set<String> buffers;
 
+  /** -Dedgeamp.profile=true prints each node's forward time to stderr (for performance work). */
+  private static final boolean PROFILE = Boolean.getBoolean("edgeamp.profile");
+
   private FloatEngine(Graph graph) {
     this.graph = graph;
     List<Kernel> ks = new ArrayList<>();
@@ -123,7 +126,9 @@ public final class FloatEngine {
     for (int i = 0; i < kernels.size(); i++) {
       Kernel k = kernels.get(i);
       states[i] = new NodeState(training, retain);
+      long t0 = PROFILE ? System.nanoTime() : 0;
       Tensor y = k.forward(gather(values, k.node), states[i]);
+      if (PROFILE) System.err.printf("forward %-12s %8.2f ms%n", k.node.name(), (System.nanoTime() - t0) / 1e6);
       values.put(k.node.output(), y);
     }
     return new Pass(this, values, states);

@@ -80,15 +80,15 @@ final class PoolKernel extends Kernel {
           int x0 = ox * sw - pw, x1 = Math.min(x0 + kw, w + pwe);
           int xa = Math.max(x0, 0), xb = Math.min(x1, w);
           if (max) {
-            int best = -1;
-            double bv = Double.NEGATIVE_INFINITY;
+            // Branch-free running max: on real-valued data the comparison is unpredictable.
+            int best = base + ya * w + xa;
+            double bv = x[best];
             for (int iy = ya; iy < yb; iy++) {
               for (int ix = xa; ix < xb; ix++) {
-                double v = x[base + iy * w + ix];
-                if (best < 0 || v > bv) {
-                  bv = v;
-                  best = base + iy * w + ix;
-                }
+                int at = base + iy * w + ix;
+                double v = x[at];
+                best = v > bv ? at : best;
+                bv = Math.max(bv, v);
               }
             }
             src[e] = best;
