@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "EdgeAMP toolchain 0.1.0",
     description = "Mixed-precision deployment toolchain for neural networks on microcontrollers with NPUs.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, CommandLine.HelpCommand.class})
 public final class Toolchain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -18,8 +18,19 @@ public final class Toolchain implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
+  /** The command line with error handling: user mistakes and bad input print one clear line and exit 2. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Toolchain());
+    CommandLine cl = new CommandLine(new Toolchain());
+    cl.setExecutionExceptionHandler((ex, line, parse) -> {
+      if (ex instanceof UserError || ex instanceof IllegalArgumentException || ex instanceof io.edgeamp.core.data.DatasetException
+          || ex instanceof io.edgeamp.core.engine.EngineException || ex instanceof java.io.UncheckedIOException
+          || ex instanceof io.edgeamp.core.onnx.OnnxFormatException) {
+        line.getErr().println("error: " + ex.getMessage());
+        return 2;
+      }
+      throw ex;
+    });
+    return cl;
   }
 
   public static void main(String[] args) {
