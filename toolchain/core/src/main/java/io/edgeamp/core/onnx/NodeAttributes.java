@@ -62,19 +62,6 @@ final class NodeAttributes {
     return v;
   }
 
-  float[] floats(String name) throws ImportProblem {
-    AttributeProto a = get(name, AttributeType.FLOATS);
-    if (a == null) return null;
-    float[] v = new float[a.getFloatsCount()];
-    for (int k = 0; k < v.length; k++) v[k] = a.getFloats(k);
-    return v;
-  }
-
-  AttributeProto raw(String name) {
-    read.add(name);
-    return byName.get(name);
-  }
-
   /** Fails on attributes that no getter asked for. */
   void checkAllRead() throws ImportProblem {
     Set<String> unknown = new TreeSet<>(byName.keySet());

@@ -371,7 +371,7 @@ public final class OnnxImporter {
           if (!activations.contains(name)) throw fail("graph output '" + name + "' is never computed");
           continue;
         }
-        boolean producedByNode = activations.contains(target) && shapesFromNode(target);
+        boolean producedByNode = activations.contains(target) && isNodeOutput(target);
         if (!producedByNode || graphOutputs.contains(target) || rename.containsKey(target)) {
           throw fail("graph output '" + name + "' is only a copy of '" + target + "' (Identity); remove the Identity or the extra output");
         }
@@ -388,7 +388,7 @@ public final class OnnxImporter {
       return out;
     }
 
-    private boolean shapesFromNode(String value) {
+    private boolean isNodeOutput(String value) {
       for (Node n : nodes) if (n.outputs().contains(value)) return true;
       return false;
     }

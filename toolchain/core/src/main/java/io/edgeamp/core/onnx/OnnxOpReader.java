@@ -34,7 +34,7 @@ final class OnnxOpReader {
     TABLE.put("Conv", OnnxOpReader::conv);
     TABLE.put("BatchNormalization", OnnxOpReader::batchNorm);
     TABLE.put("Gemm", OnnxOpReader::gemm);
-    TABLE.put("MatMul", n -> plain(n, new Op.MatMul(), 2));
+    TABLE.put("MatMul", OnnxOpReader::matMul);
     TABLE.put("Add", n -> plain(n, new Op.Add(), 2));
     TABLE.put("Mul", n -> plain(n, new Op.Mul(), 2));
     TABLE.put("Relu", n -> plain(n, new Op.Relu(), 1));
@@ -211,6 +211,17 @@ final class OnnxOpReader {
     n.requireInputs(2, 3);
     return n.single(new Op.Gemm(n.attrs.f("alpha", 1.0), n.attrs.f("beta", 1.0), n.attrs.i("transA", 0, 0, 1) == 1,
         n.attrs.i("transB", 0, 0, 1) == 1));
+  }
+
+  /** The IR's MatMul is a (batched) activation times a 2-D matrix, the dense layers of MCU models. */
+  private static List<Node> matMul(NodeView n) throws ImportProblem {
+    n.requireInputs(2, 2);
+    int[] a = n.shape(0), b = n.shape(1);
+    if ((a != null && a.length < 2) || (b != null && b.length != 2)) {
+      throw new ImportProblem("multiplies shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
+          + "; EdgeAMP supports a rank >= 2 left operand times a 2-D right operand (use Gemm or reshape)");
+    }
+    return n.single(new Op.MatMul());
   }
 
   private static List<Node> clip(NodeView n) throws ImportProblem {

@@ -6,7 +6,6 @@ import com.google.protobuf.ByteString;
 import io.edgeamp.core.tensor.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 
 /**
  * Conversion between ONNX {@link TensorProto} and {@link Tensor} (and the int64 vectors ONNX uses for
@@ -183,9 +182,5 @@ final class TensorProtos {
       v = Float.intBitsToFloat(((exp - 15 + 127) << 23) | (mant << 13));
     }
     return sign == 1 ? -v : v;
-  }
-
-  static String str(int[] shape) {
-    return Arrays.toString(shape);
   }
 }

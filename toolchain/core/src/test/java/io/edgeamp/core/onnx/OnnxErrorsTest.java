@@ -85,6 +85,12 @@ class OnnxErrorsTest {
   }
 
   @Test
+  void batchedRightMatMulOperandIsRejected() throws Exception {
+    byte[] m = OnnxModels.opset(17).input("a", 2, 3, 4).input("b", 2, 4, 5).node("attn", "MatMul", in("a", "b"), out("y")).output("y").bytes();
+    assertMentions(readFails("bmm.onnx", m), "node 'attn' (MatMul)", "[2, 4, 5]", "2-D right operand");
+  }
+
+  @Test
   void missingInitializerNamesTheValue() throws Exception {
     byte[] m = OnnxModels.opset(17).input("x", 1, 2, 4, 4).node("conv1", "Conv", in("x", "conv1.weight"), out("y")).output("y").bytes();
     assertMentions(readFails("noweights.onnx", m), "node 'conv1' (Conv)", "'conv1.weight'", "missing initializer");

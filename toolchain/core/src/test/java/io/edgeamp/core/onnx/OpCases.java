@@ -29,6 +29,9 @@ final class OpCases {
 
   private static final List<Case> CASES = new ArrayList<>();
 
+  /** The one case whose opset-17 export ONNX Runtime computes differently (see where it is added). */
+  static final String AVGPOOL_CEIL_INCLUDE_PAD = "avgpool2d ceil_mode pads count_include_pad (opset 19)";
+
   private static void add(String name, Supplier<byte[]> model) {
     CASES.add(new Case(name, model));
   }
@@ -87,6 +90,12 @@ final class OpCases {
         ints("pads", 1, 1, 1, 1), i("count_include_pad", 1)));
     add("avgpool2d ceil_mode", () -> unary(17, new long[] {1, 2, 7, 7}, "AveragePool", ints("kernel_shape", 2, 2), ints("strides", 2, 2), i("ceil_mode", 1)));
     add("avgpool2d auto_pad SAME_LOWER", () -> unary(17, new long[] {1, 1, 6, 5}, "AveragePool", ints("kernel_shape", 2, 2), ints("strides", 2, 2), s("auto_pad", "SAME_LOWER")));
+    // Opset 19: before it, ONNX Runtime divides a ceil_mode window that overhangs the padding by the whole kernel
+    // size (onnxruntime#16203); from 19 on it divides by the cells inside input + pads, like PyTorch and the engine.
+    add(AVGPOOL_CEIL_INCLUDE_PAD, () -> unary(19, new long[] {1, 2, 6, 6}, "AveragePool", ints("kernel_shape", 3, 3),
+        ints("strides", 2, 2), ints("pads", 1, 1, 1, 1), i("ceil_mode", 1), i("count_include_pad", 1)));
+    add("maxpool2d ceil_mode pads", () -> unary(17, new long[] {1, 2, 6, 7}, "MaxPool", ints("kernel_shape", 3, 3),
+        ints("strides", 2, 2), ints("pads", 1, 0, 1, 1), i("ceil_mode", 1)));
     add("avgpool1d", () -> unary(17, new long[] {2, 3, 10}, "AveragePool", ints("kernel_shape", 4), ints("strides", 2)));
     add("global average pool 2d", () -> unary(17, new long[] {2, 4, 5, 3}, "GlobalAveragePool"));
     add("global average pool 1d", () -> unary(17, new long[] {1, 4, 9}, "GlobalAveragePool"));
@@ -95,6 +104,8 @@ final class OpCases {
     add("batchnorm", () -> OnnxModels.opset(15).input("x", 2, 3, 4, 4).weight("s", 3).weight("b", 3).weight("m", 3).weight("v", 0.5, 1.5, 3)
         .node("BatchNormalization", in("x", "s", "b", "m", "v"), out("y"), f("epsilon", 1e-3f)).output("y").bytes());
     add("batchnorm 1d opset 11", () -> OnnxModels.opset(11).input("x", 1, 3, 7).weight("s", 3).weight("b", 3).weight("m", 3).weight("v", 0.5, 1.5, 3)
+        .node("BatchNormalization", in("x", "s", "b", "m", "v"), out("y")).output("y").bytes());
+    add("batchnorm 2-D [N, C]", () -> OnnxModels.opset(17).input("x", 4, 3).weight("s", 3).weight("b", 3).weight("m", 3).weight("v", 0.5, 1.5, 3)
         .node("BatchNormalization", in("x", "s", "b", "m", "v"), out("y")).output("y").bytes());
     add("gemm transB bias", () -> OnnxModels.opset(17).input("x", 3, 5).weight("w", 4, 5).weight("c", 4)
         .node("Gemm", in("x", "w", "c"), out("y"), i("transB", 1)).output("y").bytes());
@@ -180,6 +191,10 @@ final class OpCases {
         .node("Resize", in("x", "", "", "sz"), out("y"), s("mode", "nearest")).output("y").bytes());
     add("resize nearest scale 7/3 as float32", () -> OnnxModels.opset(17).input("x", 1, 1, 3, 3).floats("sc", new long[] {4}, 1, 1, 7f / 3, 7f / 3)
         .node("Resize", in("x", "", "sc"), out("y"), s("mode", "nearest")).output("y").bytes());
+    add("resize nearest 1-D", () -> OnnxModels.opset(17).input("x", 1, 2, 6).floats("sc", new long[] {3}, 1, 1, 2)
+        .node("Resize", in("x", "", "sc"), out("y"), s("mode", "nearest")).output("y").bytes());
+    add("resize linear 1-D", () -> OnnxModels.opset(17).input("x", 1, 2, 6).floats("sc", new long[] {3}, 1, 1, 1.5f)
+        .node("Resize", in("x", "", "sc"), out("y"), s("mode", "linear")).output("y").bytes());
     add("resize opset 18 axes attribute", () -> OnnxModels.opset(18).input("x", 1, 2, 4, 5).floats("sc", new long[] {2}, 2f, 1.5f)
         .node("Resize", in("x", "", "sc"), out("y"), ints("axes", 2, 3), s("mode", "linear")).output("y").bytes());
 
@@ -191,6 +206,10 @@ final class OpCases {
         .node("Identity", in("x"), out("x1")).node("Dropout", in("x1"), out("x2"))
         .node("Identity", in("w"), out("w1")).node("MatMul", in("x2", "w1"), out("m"))
         .node("Relu", in("m"), out("r")).node("Identity", in("r"), out("y")).output("y").bytes());
+    add("dropout opset 13 with ratio and training_mode false", () -> OnnxModels.opset(13).input("x", 2, 5).scalar("ratio", 0.3f)
+        .initializer(ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setName("train").setDataType(ai.onnx.proto.OnnxMl.TensorProto.DataType.BOOL_VALUE)
+            .addInt32Data(0).build())
+        .node("Dropout", in("x", "ratio", "train"), out("d", "mask")).node("Tanh", in("d"), out("y")).output("y").bytes());
     add("small cnn", OpCases::smallCnn);
     add("two inputs two outputs", () -> OnnxModels.opset(17).input("a", -1, 4).input("b", -1, 4).weight("w", 4, 3)
         .node("Add", in("a", "b"), out("s")).node("Gemm", in("s", "w"), out("y1")).node("Sigmoid", in("s"), out("y2"))
