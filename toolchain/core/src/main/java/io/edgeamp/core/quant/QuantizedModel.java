@@ -74,8 +74,33 @@ public final class QuantizedModel {
     if (!in.repr().isInteger() || !out.repr().isInteger()) throw new QuantException("model " + name + ": input and output tensors must be 8-bit");
     if (in.repr() != Repr.INT8) throw new QuantException("model " + name + ": the input tensor must be int8");
     for (QLayer l : layers) {
-      for (String t : l.inputs()) tensor(t);
-      tensor(l.output());
+      String where = "model " + name + ", layer " + l.name() + ": ";
+      int arity = l.kind() == LayerKind.ADD ? 2 : 1;
+      if (l.inputs().size() != arity || l.inputDims().size() != arity) throw new QuantException(where + l.kind().jsonName() + " takes " + arity + " input(s)");
+      for (int i = 0; i < arity; i++) {
+        if (tensor(l.inputs().get(i)).dims().size() != l.inputDims().get(i).size()) throw new QuantException(where + "input " + l.inputs().get(i) + " has other dims");
+      }
+      if (tensor(l.output()).dims().size() != l.outputDims().size()) throw new QuantException(where + "output " + l.output() + " has other dims");
+      int rows = l.outputDims().c(), k = l.rowLength();
+      boolean npu = l.target() == Target.NPU;
+      if (l.kind().hasWeights()) {
+        boolean ok = npu ? l.weights() != null && l.weights().length == rows * k && l.bias() != null && l.bias().length == rows
+            && l.mult().length == rows && l.shift().length == rows
+            : l.weightsF() != null && l.weightsF().length == rows * k && l.biasF() != null && l.biasF().length == rows;
+        if (!ok) throw new QuantException(where + "weights, bias or requantization arrays do not match " + rows + " rows of " + k);
+        if (npu && l.bits() != 2 && l.bits() != 4 && l.bits() != 8) throw new QuantException(where + l.bits() + "-bit weights on the NPU");
+      } else if (npu) {
+        int nm = switch (l.kind()) {
+          case AVG_POOL, GLOBAL_AVG_POOL -> 1;
+          case ADD -> 2;
+          default -> 0;
+        };
+        if (l.mult().length != nm || l.shift().length != (nm == 0 ? 0 : 1)) throw new QuantException(where + "expects " + nm + " multiplier(s)");
+      }
+      if (npu) {
+        for (int n : l.shift()) if (n < Requant.MIN_SHIFT || n > Requant.MAX_SHIFT) throw new QuantException(where + "shift " + n + " outside [-31, 62]");
+      }
+      if (l.actMin() > l.actMax()) throw new QuantException(where + "empty clamp range [" + l.actMin() + ", " + l.actMax() + "]");
       if (l.target() == Target.NPU) {
         for (String t : l.inputs()) {
           if (!tensor(t).repr().isInteger()) throw new QuantException("layer " + l.name() + " runs on the NPU but reads the float tensor " + t);
