@@ -480,11 +480,17 @@ static void random_integer_cases(void)
                 random_conv_shape(&s, i);
                 run_conv_case("dw_conv_hx1", in_u, bits, &s, i, 1);
             }
+            /* (one rnd() per statement: argument evaluation order differs between compilers) */
             for (i = 0; i < 8; i++) {
-                run_pointwise_case(in_u, bits, rnd_in(1, 9), rnd_in(1, 40), rnd_in(1, 9), i);
+                const int32_t np = rnd_in(1, 9);
+                const int32_t ci = rnd_in(1, 40);
+                const int32_t co = rnd_in(1, 9);
+                run_pointwise_case(in_u, bits, np, ci, co, i);
             }
             for (i = 0; i < 10; i++) {
-                run_dense_case(in_u, bits, rnd_in(1, 150), rnd_in(1, 12), i);
+                const int32_t ni = rnd_in(1, 150);
+                const int32_t no = rnd_in(1, 12);
+                run_dense_case(in_u, bits, ni, no, i);
             }
         }
     }
@@ -594,8 +600,10 @@ static void random_pool_add_cases(void)
         const int32_t len = rnd_in(1, 77);
         const void *a = make_act(len, a_u, i % 5 == 4), *b = make_act(len, b_u, i % 5 == 4);
         const int32_t n = rnd_in(0, 29);
-        const int32_t m_a = (int32_t)(((int64_t)1 << n) / rnd_in(1, 4)) + rnd_in(-5, 5);
-        const int32_t m_b = (int32_t)(((int64_t)1 << n) / rnd_in(1, 4)) - rnd_in(-5, 5);
+        const int32_t div_a = rnd_in(1, 4);
+        const int32_t m_a = (int32_t)(((int64_t)1 << n) / div_a) + rnd_in(-5, 5);
+        const int32_t div_b = rnd_in(1, 4);
+        const int32_t m_b = (int32_t)(((int64_t)1 << n) / div_b) - rnd_in(-5, 5);
         const int out_u = rnd() & 1;
         const int32_t lo = out_u ? 0 : -128, hi = out_u ? 255 : 127;
         uint8_t *o1 = t_alloc_out((size_t)len), *o2 = t_alloc_out((size_t)len);
@@ -765,7 +773,8 @@ static void random_float_cases(void)
         t_free_all();
     }
     for (idx = 0; idx < 8; idx++) {
-        const int32_t ni = rnd_in(1, 100), no = rnd_in(1, 10);
+        const int32_t ni = rnd_in(1, 100);
+        const int32_t no = rnd_in(1, 10);
         float *in = make_floats(ni), *w = make_floats(ni * no), *b = make_floats(no);
         float *out = (float *)t_alloc(sizeof(float) * (size_t)no), *sum = (float *)t_alloc(sizeof(float) * (size_t)ni);
         int32_t o, i, ok = 1, ok_add = 1;
