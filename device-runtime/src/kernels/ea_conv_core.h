@@ -3,9 +3,9 @@
  *
  * A convolution output pixel is a dot product of the weight row [k_h][in_c] with the input
  * window of k_h rows x in_c channels (HWC, so for W = 1 the window is contiguous in memory),
- * zero rows where the window leaves the input. Pixels are processed two at a time and output
- * channels two at a time, so each unpacked weight word serves two pixels and each widened input
- * word serves two channels.
+ * zero rows where the window leaves the input. The DSP path widens the windows of four pixels
+ * once and then runs every weight row over them, so each unpacked weight pair serves four
+ * pixels (ea_dot1x4); the portable path does two pixels x two channels from the bytes.
  *
  * DSP column order. Weights of one 32-bit word unpack into halfword pairs without shuffling:
  *   int8 (G = 4 per word):  SXTB16 w -> (w0,w2), SXTB16 ror8 -> (w1,w3)
@@ -46,8 +46,10 @@ EA_INLINE const uint8_t *ea_window(const ea_conv_shape_t *s, const uint8_t *in, 
 EA_INLINE uint32_t ea_ext(uint32_t x, int in_u8) { return in_u8 ? ea_uxtb16(x) : ea_sxtb16(x); }
 EA_INLINE uint32_t ea_ext_r8(uint32_t x, int in_u8) { return in_u8 ? ea_uxtb16_r8(x) : ea_sxtb16_r8(x); }
 
-/* Widen K input bytes into a column of halfword pairs in the weight unpack order. */
-EA_INLINE void ea_expand_col(const uint8_t *x, int32_t K, int in_u8, int wbits, uint32_t *col)
+/* Widen K input bytes into halfword pairs in the weight unpack order. Pair j of this pixel goes
+ * to col[j * stride] (stride 4: four pixels interleaved pair by pair, see ea_dot1x4; stride 1:
+ * one pixel). The K % G tail elements follow, one int32 per slot. */
+EA_INLINE void ea_expand_col(const uint8_t *x, int32_t K, int in_u8, int wbits, uint32_t *col, int32_t stride)
 {
     const int32_t G = 32 / wbits;
     const int32_t ng = K / G;
@@ -56,101 +58,174 @@ EA_INLINE void ea_expand_col(const uint8_t *x, int32_t K, int in_u8, int wbits, 
         if (wbits == 8) {
             const uint32_t a = ea_ld32(x);
             col[0] = ea_ext(a, in_u8);
-            col[1] = ea_ext_r8(a, in_u8);
+            col[stride] = ea_ext_r8(a, in_u8);
         } else if (wbits == 4) {
             const uint32_t a = ea_ld32(x), b = ea_ld32(x + 4);
             const uint32_t ea = ea_ext(a, in_u8), oa = ea_ext_r8(a, in_u8);
             const uint32_t eb = ea_ext(b, in_u8), ob = ea_ext_r8(b, in_u8);
-            col[0] = ea_pkhbt(ea, eb); /* x0 x4 */
-            col[1] = ea_pkhtb(eb, ea); /* x2 x6 */
-            col[2] = ea_pkhbt(oa, ob); /* x1 x5 */
-            col[3] = ea_pkhtb(ob, oa); /* x3 x7 */
+            col[0] = ea_pkhbt(ea, eb);          /* x0 x4 */
+            col[stride] = ea_pkhtb(eb, ea);     /* x2 x6 */
+            col[2 * stride] = ea_pkhbt(oa, ob); /* x1 x5 */
+            col[3 * stride] = ea_pkhtb(ob, oa); /* x3 x7 */
         } else {
             const uint32_t a = ea_ld32(x), b = ea_ld32(x + 4), c = ea_ld32(x + 8), d = ea_ld32(x + 12);
             const uint32_t ea = ea_ext(a, in_u8), oa = ea_ext_r8(a, in_u8);
             const uint32_t eb = ea_ext(b, in_u8), ob = ea_ext_r8(b, in_u8);
             const uint32_t ec = ea_ext(c, in_u8), oc = ea_ext_r8(c, in_u8);
             const uint32_t ed = ea_ext(d, in_u8), od = ea_ext_r8(d, in_u8);
-            col[0] = ea_pkhbt(ea, ec); /* x0 x8 */
-            col[1] = ea_pkhbt(eb, ed); /* x4 x12 */
-            col[2] = ea_pkhbt(oa, oc); /* x1 x9 */
-            col[3] = ea_pkhbt(ob, od); /* x5 x13 */
-            col[4] = ea_pkhtb(ec, ea); /* x2 x10 */
-            col[5] = ea_pkhtb(ed, eb); /* x6 x14 */
-            col[6] = ea_pkhtb(oc, oa); /* x3 x11 */
-            col[7] = ea_pkhtb(od, ob); /* x7 x15 */
+            col[0] = ea_pkhbt(ea, ec);          /* x0 x8 */
+            col[stride] = ea_pkhbt(eb, ed);     /* x4 x12 */
+            col[2 * stride] = ea_pkhbt(oa, oc); /* x1 x9 */
+            col[3 * stride] = ea_pkhbt(ob, od); /* x5 x13 */
+            col[4 * stride] = ea_pkhtb(ec, ea); /* x2 x10 */
+            col[5 * stride] = ea_pkhtb(ed, eb); /* x6 x14 */
+            col[6 * stride] = ea_pkhtb(oc, oa); /* x3 x11 */
+            col[7 * stride] = ea_pkhtb(od, ob); /* x7 x15 */
         }
         x += G;
-        col += G / 2;
+        col += (G / 2) * stride;
     }
     for (k = 0; k < K - ng * G; k++) {
-        col[k] = (uint32_t)ea_x_get(x, k, in_u8);
+        col[k * stride] = (uint32_t)ea_x_get(x, k, in_u8);
     }
 }
 
-/* Multiply-accumulate one packed weight word against the matching words of two columns. */
-EA_INLINE void ea_mac_word(uint32_t w, int wbits, const uint32_t *x0, const uint32_t *x1, int32_t *s0, int32_t *s1)
-{
-    uint32_t t;
-    int i;
-    if (wbits == 8) {
-        t = ea_sxtb16(w);
-        *s0 = ea_smlad(t, x0[0], *s0);
-        *s1 = ea_smlad(t, x1[0], *s1);
-        t = ea_sxtb16_r8(w);
-        *s0 = ea_smlad(t, x0[1], *s0);
-        *s1 = ea_smlad(t, x1[1], *s1);
-    } else {
-        const uint32_t mask = wbits == 4 ? 0xF0F0F0F0u : 0xC0C0C0C0u;
-        const int parts = 8 / wbits; /* 2 or 4 masked copies of the word */
-        for (i = 0; i < parts; i++) {
-            const uint32_t v = (w << (8 - wbits * (i + 1))) & mask;
-            t = ea_sxtb16(v);
-            *s0 = ea_smlad(t, x0[2 * i], *s0);
-            *s1 = ea_smlad(t, x1[2 * i], *s1);
-            t = ea_sxtb16_r8(v);
-            *s0 = ea_smlad(t, x0[2 * i + 1], *s0);
-            *s1 = ea_smlad(t, x1[2 * i + 1], *s1);
-        }
-    }
-}
-
-/* acc[ch*2 + pix] = dot(row ch, column pix) for rows wa, wb and columns x0, x1 (DSP order). */
-EA_INLINE void ea_dot2x2(const uint32_t *x0, const uint32_t *x1, const uint8_t *wa, const uint8_t *wb,
-                         int32_t K, int wbits, int32_t acc[4])
+/*
+ * One weight row against four pixels: acc[q] = dot(row, pixel q). The column block holds, for
+ * every halfword pair j, the four pixels' pairs in consecutive words, so a pair of LDRD loads
+ * feeds four SMLADs with one unpacked weight pair. Per packed word of weights this costs:
+ *   int8:  1 LDR + 2 SXTB16           + 4 LDRD + 8 SMLAD  (16 MACs)
+ *   int4:  1 LDR + 3 mask + 4 SXTB16  + 8 LDRD + 16 SMLAD (32 MACs)
+ *   int2:  1 LDR + 7 mask + 8 SXTB16  + 16 LDRD + 32 SMLAD (64 MACs)
+ * plus SUBS/BNE per word, i.e. about 1.0 instruction per MAC. Sub-byte weights come out
+ * pre-multiplied by 16 (int4) or 64 (int2); the sums are shifted back exactly at the end.
+ */
+EA_INLINE void ea_dot1x4(const uint32_t *col, const uint8_t *w, int32_t K, int wbits, int32_t acc[4])
 {
     const int32_t G = 32 / wbits, ng = K / G;
-    const int sh = wbits == 8 ? 0 : (wbits == 4 ? 4 : 6); /* unpacked sub-byte weights are x16 / x64 */
-    const uint8_t *pa = wa, *pb = wb;
-    int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0;
-    int32_t g, k;
-    for (g = 0; g < ng; g++) {
-        ea_mac_word(ea_ld32(pa), wbits, x0, x1, &s00, &s01);
-        ea_mac_word(ea_ld32(pb), wbits, x0, x1, &s10, &s11);
-        pa += 4;
-        pb += 4;
-        x0 += G / 2;
-        x1 += G / 2;
+    const int sh = wbits == 8 ? 0 : (wbits == 4 ? 4 : 6);
+    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int32_t k;
+    if (ng > 0) {
+#if defined(__ARM_FEATURE_DSP)
+        const uint8_t *pw = w;
+        int32_t n = ng;
+        uint32_t wd, t, x, y, v;
+        if (wbits == 8) {
+            __asm__("1:\n\t"
+                    "ldr    %[wd], [%[pw]], #4\n\t"
+                    "ldrd   %[x], %[y], [%[c]], #8\n\t"
+                    "sxtb16 %[t], %[wd]\n\t"
+                    "smlad  %[s0], %[t], %[x], %[s0]\n\t"
+                    "smlad  %[s1], %[t], %[y], %[s1]\n\t"
+                    "ldrd   %[x], %[y], [%[c]], #8\n\t"
+                    "smlad  %[s2], %[t], %[x], %[s2]\n\t"
+                    "smlad  %[s3], %[t], %[y], %[s3]\n\t"
+                    "ldrd   %[x], %[y], [%[c]], #8\n\t"
+                    "sxtb16 %[t], %[wd], ror #8\n\t"
+                    "smlad  %[s0], %[t], %[x], %[s0]\n\t"
+                    "smlad  %[s1], %[t], %[y], %[s1]\n\t"
+                    "ldrd   %[x], %[y], [%[c]], #8\n\t"
+                    "smlad  %[s2], %[t], %[x], %[s2]\n\t"
+                    "smlad  %[s3], %[t], %[y], %[s3]\n\t"
+                    "subs   %[n], %[n], #1\n\t"
+                    "bne    1b\n\t"
+                    : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [pw] "+r"(pw), [c] "+r"(col),
+                      [n] "+r"(n), [wd] "=&r"(wd), [t] "=&r"(t), [x] "=&r"(x), [y] "=&r"(y)
+                    :
+                    : "cc", "memory");
+            (void)v;
+        } else if (wbits == 4) {
+#define EA_MAC4(T)                                   \
+    "ldrd   %[x], %[y], [%[c]], #8\n\t"              \
+    "smlad  %[s0], " T ", %[x], %[s0]\n\t"           \
+    "smlad  %[s1], " T ", %[y], %[s1]\n\t"           \
+    "ldrd   %[x], %[y], [%[c]], #8\n\t"              \
+    "smlad  %[s2], " T ", %[x], %[s2]\n\t"           \
+    "smlad  %[s3], " T ", %[y], %[s3]\n\t"
+            __asm__("1:\n\t"
+                    "ldr    %[wd], [%[pw]], #4\n\t"
+                    "lsl    %[v], %[wd], #4\n\t"
+                    "and    %[v], %[v], #0xF0F0F0F0\n\t" /* low nibbles, x16: (w0,w4),(w2,w6) */
+                    "and    %[wd], %[wd], #0xF0F0F0F0\n\t" /* high nibbles, x16: (w1,w5),(w3,w7) */
+                    "sxtb16 %[t], %[v]\n\t" EA_MAC4("%[t]")
+                    "sxtb16 %[t], %[v], ror #8\n\t" EA_MAC4("%[t]")
+                    "sxtb16 %[t], %[wd]\n\t" EA_MAC4("%[t]")
+                    "sxtb16 %[t], %[wd], ror #8\n\t" EA_MAC4("%[t]")
+                    "subs   %[n], %[n], #1\n\t"
+                    "bne    1b\n\t"
+                    : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [pw] "+r"(pw), [c] "+r"(col),
+                      [n] "+r"(n), [wd] "=&r"(wd), [t] "=&r"(t), [x] "=&r"(x), [y] "=&r"(y), [v] "=&r"(v)
+                    :
+                    : "cc", "memory");
+        } else {
+            __asm__("1:\n\t"
+                    "ldr    %[wd], [%[pw]], #4\n\t"
+                    "lsl    %[v], %[wd], #6\n\t"
+                    "and    %[v], %[v], #0xC0C0C0C0\n\t" /* crumb 0 of each byte, x64 */
+                    "sxtb16 %[t], %[v]\n\t" EA_MAC4("%[t]")
+                    "sxtb16 %[t], %[v], ror #8\n\t" EA_MAC4("%[t]")
+                    "lsl    %[v], %[wd], #4\n\t"
+                    "and    %[v], %[v], #0xC0C0C0C0\n\t" /* crumb 1 */
+                    "sxtb16 %[t], %[v]\n\t" EA_MAC4("%[t]")
+                    "sxtb16 %[t], %[v], ror #8\n\t" EA_MAC4("%[t]")
+                    "lsl    %[v], %[wd], #2\n\t"
+                    "and    %[v], %[v], #0xC0C0C0C0\n\t" /* crumb 2 */
+                    "sxtb16 %[t], %[v]\n\t" EA_MAC4("%[t]")
+                    "sxtb16 %[t], %[v], ror #8\n\t" EA_MAC4("%[t]")
+                    "and    %[wd], %[wd], #0xC0C0C0C0\n\t" /* crumb 3 */
+                    "sxtb16 %[t], %[wd]\n\t" EA_MAC4("%[t]")
+                    "sxtb16 %[t], %[wd], ror #8\n\t" EA_MAC4("%[t]")
+                    "subs   %[n], %[n], #1\n\t"
+                    "bne    1b\n\t"
+                    : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [pw] "+r"(pw), [c] "+r"(col),
+                      [n] "+r"(n), [wd] "=&r"(wd), [t] "=&r"(t), [x] "=&r"(x), [y] "=&r"(y), [v] "=&r"(v)
+                    :
+                    : "cc", "memory");
+#undef EA_MAC4
+        }
+#else
+        /* The same algorithm with the emulated instructions (host tests of the DSP path). */
+        const uint32_t mask = wbits == 4 ? 0xF0F0F0F0u : 0xC0C0C0C0u;
+        int32_t g, i;
+        for (g = 0; g < ng; g++) {
+            const uint32_t wd = ea_ld32(w + 4 * g);
+            for (i = 0; i < 16 / wbits; i++) {
+                uint32_t t;
+                if (wbits == 8) {
+                    t = i == 0 ? ea_sxtb16(wd) : ea_sxtb16_r8(wd);
+                } else {
+                    const uint32_t v = (wd << (8 - wbits * (i / 2 + 1))) & mask;
+                    t = (i & 1) ? ea_sxtb16_r8(v) : ea_sxtb16(v);
+                }
+                s0 = ea_smlad(t, col[0], s0);
+                s1 = ea_smlad(t, col[1], s1);
+                s2 = ea_smlad(t, col[2], s2);
+                s3 = ea_smlad(t, col[3], s3);
+                col += 4;
+            }
+        }
+#endif
     }
-    s00 >>= sh; /* exact: every term is a multiple of 2^sh; >> is arithmetic with GCC */
-    s01 >>= sh;
-    s10 >>= sh;
-    s11 >>= sh;
+    s0 >>= sh; /* exact: every term is a multiple of 2^sh; >> is arithmetic with GCC */
+    s1 >>= sh;
+    s2 >>= sh;
+    s3 >>= sh;
     for (k = ng * G; k < K; k++) {
-        const int32_t a = ea_w_get(wa, k, wbits), b = ea_w_get(wb, k, wbits);
-        const int32_t v0 = (int32_t)*x0++, v1 = (int32_t)*x1++;
-        s00 += a * v0;
-        s01 += a * v1;
-        s10 += b * v0;
-        s11 += b * v1;
+        const int32_t wk = ea_w_get(w, k, wbits);
+        s0 += wk * (int32_t)col[0];
+        s1 += wk * (int32_t)col[1];
+        s2 += wk * (int32_t)col[2];
+        s3 += wk * (int32_t)col[3];
+        col += 4;
     }
-    acc[0] = s00;
-    acc[1] = s01;
-    acc[2] = s10;
-    acc[3] = s11;
+    acc[0] = s0;
+    acc[1] = s1;
+    acc[2] = s2;
+    acc[3] = s3;
 }
 
-/* Dense: two rows against one column (DSP order). */
+/* Dense: two rows against one column (stride 1). */
 EA_INLINE void ea_dot2x1(const uint32_t *x, const uint8_t *wa, const uint8_t *wb, int32_t K, int wbits, int32_t acc[2])
 {
     const int32_t G = 32 / wbits, ng = K / G;
@@ -160,17 +235,12 @@ EA_INLINE void ea_dot2x1(const uint32_t *x, const uint8_t *wa, const uint8_t *wb
     int32_t g, k;
     for (g = 0; g < ng; g++) {
         const uint32_t A = ea_ld32(pa), B = ea_ld32(pb);
-        uint32_t t;
         int i;
         if (wbits == 8) {
-            t = ea_sxtb16(A);
-            s0 = ea_smlad(t, x[0], s0);
-            t = ea_sxtb16_r8(A);
-            s0 = ea_smlad(t, x[1], s0);
-            t = ea_sxtb16(B);
-            s1 = ea_smlad(t, x[0], s1);
-            t = ea_sxtb16_r8(B);
-            s1 = ea_smlad(t, x[1], s1);
+            s0 = ea_smlad(ea_sxtb16(A), x[0], s0);
+            s0 = ea_smlad(ea_sxtb16_r8(A), x[1], s0);
+            s1 = ea_smlad(ea_sxtb16(B), x[0], s1);
+            s1 = ea_smlad(ea_sxtb16_r8(B), x[1], s1);
         } else {
             const uint32_t mask = wbits == 4 ? 0xF0F0F0F0u : 0xC0C0C0C0u;
             for (i = 0; i < 8 / wbits; i++) {
@@ -241,8 +311,22 @@ EA_INLINE void ea_store(uint8_t *o, int32_t acc, const ea_requant_t *rq, int32_t
     *o = (uint8_t)ea_rq(acc, rq->mult[c], rq->shift[c], rq->act_min, rq->act_max);
 }
 
-/* Body of ea_conv_hx1_* and ea_pointwise_*. Scratch layout: column 0 (K words), column 1
- * (K words), window buffer (K bytes); the portable path keeps its two windows there. */
+/* Requantize and store the outputs of one channel for n consecutive pixels (stride out_c). */
+EA_INLINE void ea_store_pixels(uint8_t *o, int32_t stride, const int32_t *acc, int n, int32_t bias,
+                               const ea_requant_t *rq, int32_t c)
+{
+    const int32_t m = rq->mult[c], sh = rq->shift[c], lo = rq->act_min, hi = rq->act_max;
+    int q;
+    for (q = 0; q < n; q++) {
+        o[q * stride] = (uint8_t)ea_rq(acc[q] + bias, m, sh, lo, hi);
+    }
+}
+
+/* Body of ea_conv_hx1_* and ea_pointwise_*.
+ * DSP: blocks of four output pixels; their windows are widened into one interleaved column block
+ * (scratch: 4*K words + a K-byte window buffer), then every output channel is one ea_dot1x4.
+ * A last block of fewer than four pixels repeats its last pixel (computed, not stored).
+ * Portable: pairs of pixels and pairs of channels from the byte windows (scratch: two windows). */
 EA_INLINE void ea_conv_hx1_body(const ea_conv_shape_t *s, const void *in, int in_u8, const uint8_t *w, int wbits,
                                 const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out)
 {
@@ -252,35 +336,35 @@ EA_INLINE void ea_conv_hx1_body(const ea_conv_shape_t *s, const void *in, int in
     uint8_t *o = (uint8_t *)out;
     int32_t p, c;
 #if EA_USE_DSP
-    uint32_t *col0 = scratch, *col1 = scratch + K;
-    uint8_t *buf = (uint8_t *)(scratch + 2 * K);
+    uint8_t *buf = (uint8_t *)(scratch + 4 * K);
+    for (p = 0; p < npix; p += 4) {
+        const int nb = npix - p < 4 ? (int)(npix - p) : 4;
+        int q;
+        for (q = 0; q < 4; q++) {
+            const int32_t pq = p + (q < nb ? q : nb - 1);
+            ea_expand_col(ea_window(s, (const uint8_t *)in, pq, buf), K, in_u8, wbits, scratch + q, 4);
+        }
+        for (c = 0; c < cout; c++) {
+            int32_t acc[4];
+            ea_dot1x4(scratch, w + c * rowb, K, wbits, acc);
+            ea_store_pixels(o + p * cout + c, cout, acc, nb, bias ? bias[c] : 0, rq, c);
+        }
+    }
 #else
     uint8_t *buf0 = (uint8_t *)scratch, *buf1 = (uint8_t *)(scratch + 2 * K);
-#endif
     for (p = 0; p < npix; p += 2) {
-        /* An odd last pixel is computed twice (same column) and stored once. */
+        /* An odd last pixel is computed twice (same window) and stored once. */
         const int two = p + 1 < npix;
         uint8_t *o0 = o + p * cout, *o1 = o0 + cout;
-#if EA_USE_DSP
-        ea_expand_col(ea_window(s, (const uint8_t *)in, p, buf), K, in_u8, wbits, col0);
-        if (two) {
-            ea_expand_col(ea_window(s, (const uint8_t *)in, p + 1, buf), K, in_u8, wbits, col1);
-        }
-#else
         const uint8_t *x0 = ea_window(s, (const uint8_t *)in, p, buf0);
         const uint8_t *x1 = two ? ea_window(s, (const uint8_t *)in, p + 1, buf1) : x0;
-#endif
         for (c = 0; c < cout; c += 2) {
             /* An odd last channel is likewise computed twice from the same row. */
             const int pair = c + 1 < cout;
             const uint8_t *wa = w + c * rowb, *wb = pair ? wa + rowb : wa;
             const int32_t b0 = bias ? bias[c] : 0, b1 = (bias && pair) ? bias[c + 1] : 0;
             int32_t acc[4];
-#if EA_USE_DSP
-            ea_dot2x2(col0, two ? col1 : col0, wa, wb, K, wbits, acc);
-#else
             ea_dot2x2_c(x0, x1, wa, wb, K, wbits, in_u8, acc);
-#endif
             ea_store(o0 + c, acc[0] + b0, rq, c);
             if (two) {
                 ea_store(o1 + c, acc[1] + b0, rq, c);
@@ -293,6 +377,7 @@ EA_INLINE void ea_conv_hx1_body(const ea_conv_shape_t *s, const void *in, int in
             }
         }
     }
+#endif
 }
 
 /* Pointwise = (1,1) convolution over n_pix contiguous pixels. */
@@ -322,7 +407,7 @@ EA_INLINE void ea_dense_body(int32_t K, int32_t out_n, const void *in, int in_u8
     uint8_t *o = (uint8_t *)out;
     int32_t c;
 #if EA_USE_DSP
-    ea_expand_col((const uint8_t *)in, K, in_u8, wbits, scratch);
+    ea_expand_col((const uint8_t *)in, K, in_u8, wbits, scratch, 1);
 #else
     (void)scratch;
 #endif
