@@ -46,48 +46,80 @@ EA_INLINE const uint8_t *ea_window(const ea_conv_shape_t *s, const uint8_t *in, 
 EA_INLINE uint32_t ea_ext(uint32_t x, int in_u8) { return in_u8 ? ea_uxtb16(x) : ea_sxtb16(x); }
 EA_INLINE uint32_t ea_ext_r8(uint32_t x, int in_u8) { return in_u8 ? ea_uxtb16_r8(x) : ea_sxtb16_r8(x); }
 
-/* Widen K input bytes into halfword pairs in the weight unpack order. Pair j of this pixel goes
- * to col[j * stride] (stride 4: four pixels interleaved pair by pair, see ea_dot1x4; stride 1:
- * one pixel). The K % G tail elements follow, one int32 per slot. */
+/* Widen one group of G = 32/wbits input bytes into G/2 halfword pairs in the weight unpack
+ * order; pair j goes to col[j * stride]. */
+EA_INLINE void ea_expand_group(const uint8_t *x, int in_u8, int wbits, uint32_t *col, int32_t stride)
+{
+    if (wbits == 8) {
+        const uint32_t a = ea_ld32(x);
+        col[0] = ea_ext(a, in_u8);
+        col[stride] = ea_ext_r8(a, in_u8);
+    } else if (wbits == 4) {
+        const uint32_t a = ea_ld32(x), b = ea_ld32(x + 4);
+        const uint32_t ea = ea_ext(a, in_u8), oa = ea_ext_r8(a, in_u8);
+        const uint32_t eb = ea_ext(b, in_u8), ob = ea_ext_r8(b, in_u8);
+        col[0] = ea_pkhbt(ea, eb);          /* x0 x4 */
+        col[stride] = ea_pkhtb(eb, ea);     /* x2 x6 */
+        col[2 * stride] = ea_pkhbt(oa, ob); /* x1 x5 */
+        col[3 * stride] = ea_pkhtb(ob, oa); /* x3 x7 */
+    } else {
+        const uint32_t a = ea_ld32(x), b = ea_ld32(x + 4), c = ea_ld32(x + 8), d = ea_ld32(x + 12);
+        const uint32_t ea = ea_ext(a, in_u8), oa = ea_ext_r8(a, in_u8);
+        const uint32_t eb = ea_ext(b, in_u8), ob = ea_ext_r8(b, in_u8);
+        const uint32_t ec = ea_ext(c, in_u8), oc = ea_ext_r8(c, in_u8);
+        const uint32_t ed = ea_ext(d, in_u8), od = ea_ext_r8(d, in_u8);
+        col[0] = ea_pkhbt(ea, ec);          /* x0 x8 */
+        col[stride] = ea_pkhbt(eb, ed);     /* x4 x12 */
+        col[2 * stride] = ea_pkhbt(oa, oc); /* x1 x9 */
+        col[3 * stride] = ea_pkhbt(ob, od); /* x5 x13 */
+        col[4 * stride] = ea_pkhtb(ec, ea); /* x2 x10 */
+        col[5 * stride] = ea_pkhtb(ed, eb); /* x6 x14 */
+        col[6 * stride] = ea_pkhtb(oc, oa); /* x3 x11 */
+        col[7 * stride] = ea_pkhtb(od, ob); /* x7 x15 */
+    }
+}
+
+/* Widen K input bytes into ceil(K/G) groups of pairs (pair j at col[j * stride]; stride 4: four
+ * pixels interleaved pair by pair, see ea_dot1x4; stride 1: one pixel). The last group is
+ * zero-padded, so the dot products need no scalar tail: whatever weight bits meet the padding
+ * (the unused bits of a row, or the next row) are multiplied by zero. */
 EA_INLINE void ea_expand_col(const uint8_t *x, int32_t K, int in_u8, int wbits, uint32_t *col, int32_t stride)
 {
     const int32_t G = 32 / wbits;
     const int32_t ng = K / G;
-    int32_t g, k;
+    int32_t g;
     for (g = 0; g < ng; g++) {
-        if (wbits == 8) {
-            const uint32_t a = ea_ld32(x);
-            col[0] = ea_ext(a, in_u8);
-            col[stride] = ea_ext_r8(a, in_u8);
-        } else if (wbits == 4) {
-            const uint32_t a = ea_ld32(x), b = ea_ld32(x + 4);
-            const uint32_t ea = ea_ext(a, in_u8), oa = ea_ext_r8(a, in_u8);
-            const uint32_t eb = ea_ext(b, in_u8), ob = ea_ext_r8(b, in_u8);
-            col[0] = ea_pkhbt(ea, eb);          /* x0 x4 */
-            col[stride] = ea_pkhtb(eb, ea);     /* x2 x6 */
-            col[2 * stride] = ea_pkhbt(oa, ob); /* x1 x5 */
-            col[3 * stride] = ea_pkhtb(ob, oa); /* x3 x7 */
-        } else {
-            const uint32_t a = ea_ld32(x), b = ea_ld32(x + 4), c = ea_ld32(x + 8), d = ea_ld32(x + 12);
-            const uint32_t ea = ea_ext(a, in_u8), oa = ea_ext_r8(a, in_u8);
-            const uint32_t eb = ea_ext(b, in_u8), ob = ea_ext_r8(b, in_u8);
-            const uint32_t ec = ea_ext(c, in_u8), oc = ea_ext_r8(c, in_u8);
-            const uint32_t ed = ea_ext(d, in_u8), od = ea_ext_r8(d, in_u8);
-            col[0] = ea_pkhbt(ea, ec);          /* x0 x8 */
-            col[stride] = ea_pkhbt(eb, ed);     /* x4 x12 */
-            col[2 * stride] = ea_pkhbt(oa, oc); /* x1 x9 */
-            col[3 * stride] = ea_pkhbt(ob, od); /* x5 x13 */
-            col[4 * stride] = ea_pkhtb(ec, ea); /* x2 x10 */
-            col[5 * stride] = ea_pkhtb(ed, eb); /* x6 x14 */
-            col[6 * stride] = ea_pkhtb(oc, oa); /* x3 x11 */
-            col[7 * stride] = ea_pkhtb(od, ob); /* x7 x15 */
-        }
+        ea_expand_group(x, in_u8, wbits, col, stride);
         x += G;
         col += (G / 2) * stride;
     }
-    for (k = 0; k < K - ng * G; k++) {
-        col[k * stride] = (uint32_t)ea_x_get(x, k, in_u8);
+    if (K > ng * G) {
+        uint8_t tmp[16];
+        memset(tmp, 0, sizeof tmp);
+        memcpy(tmp, x, (size_t)(K - ng * G));
+        ea_expand_group(tmp, in_u8, wbits, col, stride);
     }
+}
+
+/* Number of packed 32-bit weight words that cover K elements (the padded row length). */
+EA_INLINE int32_t ea_row_words(int32_t K, int wbits)
+{
+    return (K * wbits + 31) / 32;
+}
+
+/* Row c read as ea_row_words() whole words: straight from the weights when those bytes exist
+ * (they may run into the next row, which meets zero padding), else copied to a zeroed buffer
+ * (the last rows: never read past the end of the weight array). */
+EA_INLINE const uint8_t *ea_row_words_ptr(const uint8_t *w, int32_t c, int32_t rowb, int32_t rows, int32_t words,
+                                          uint8_t *tmp)
+{
+    const uint8_t *row = w + c * rowb;
+    if (c * rowb + 4 * words <= rows * rowb) {
+        return row;
+    }
+    memset(tmp, 0, (size_t)(4 * words));
+    memcpy(tmp, row, (size_t)rowb);
+    return tmp;
 }
 
 /*
@@ -100,12 +132,10 @@ EA_INLINE void ea_expand_col(const uint8_t *x, int32_t K, int in_u8, int wbits, 
  * plus SUBS/BNE per word, i.e. about 1.0 instruction per MAC. Sub-byte weights come out
  * pre-multiplied by 16 (int4) or 64 (int2); the sums are shifted back exactly at the end.
  */
-EA_INLINE void ea_dot1x4(const uint32_t *col, const uint8_t *w, int32_t K, int wbits, int32_t acc[4])
+EA_INLINE void ea_dot1x4(const uint32_t *col, const uint8_t *w, int32_t ng, int wbits, int32_t acc[4])
 {
-    const int32_t G = 32 / wbits, ng = K / G;
     const int sh = wbits == 8 ? 0 : (wbits == 4 ? 4 : 6);
     int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    int32_t k;
     if (ng > 0) {
 #if defined(__ARM_FEATURE_DSP)
         const uint8_t *pw = w;
@@ -211,14 +241,6 @@ EA_INLINE void ea_dot1x4(const uint32_t *col, const uint8_t *w, int32_t K, int w
     s1 >>= sh;
     s2 >>= sh;
     s3 >>= sh;
-    for (k = ng * G; k < K; k++) {
-        const int32_t wk = ea_w_get(w, k, wbits);
-        s0 += wk * (int32_t)col[0];
-        s1 += wk * (int32_t)col[1];
-        s2 += wk * (int32_t)col[2];
-        s3 += wk * (int32_t)col[3];
-        col += 4;
-    }
     acc[0] = s0;
     acc[1] = s1;
     acc[2] = s2;
@@ -226,13 +248,13 @@ EA_INLINE void ea_dot1x4(const uint32_t *col, const uint8_t *w, int32_t K, int w
 }
 
 /* Dense: two rows against one column (stride 1). */
-EA_INLINE void ea_dot2x1(const uint32_t *x, const uint8_t *wa, const uint8_t *wb, int32_t K, int wbits, int32_t acc[2])
+EA_INLINE void ea_dot2x1(const uint32_t *x, const uint8_t *wa, const uint8_t *wb, int32_t ng, int wbits, int32_t acc[2])
 {
-    const int32_t G = 32 / wbits, ng = K / G;
+    const int32_t G = 32 / wbits;
     const int sh = wbits == 8 ? 0 : (wbits == 4 ? 4 : 6);
     const uint8_t *pa = wa, *pb = wb;
     int32_t s0 = 0, s1 = 0;
-    int32_t g, k;
+    int32_t g;
     for (g = 0; g < ng; g++) {
         const uint32_t A = ea_ld32(pa), B = ea_ld32(pb);
         int i;
@@ -258,11 +280,6 @@ EA_INLINE void ea_dot2x1(const uint32_t *x, const uint8_t *wa, const uint8_t *wb
     }
     s0 >>= sh;
     s1 >>= sh;
-    for (k = ng * G; k < K; k++) {
-        const int32_t v = (int32_t)*x++;
-        s0 += ea_w_get(wa, k, wbits) * v;
-        s1 += ea_w_get(wb, k, wbits) * v;
-    }
     acc[0] = s0;
     acc[1] = s1;
 }
@@ -311,22 +328,68 @@ EA_INLINE void ea_store(uint8_t *o, int32_t acc, const ea_requant_t *rq, int32_t
     *o = (uint8_t)ea_rq(acc, rq->mult[c], rq->shift[c], rq->act_min, rq->act_max);
 }
 
-/* Requantize and store the outputs of one channel for n consecutive pixels (stride out_c). */
-EA_INLINE void ea_store_pixels(uint8_t *o, int32_t stride, const int32_t *acc, int n, int32_t bias,
-                               const ea_requant_t *rq, int32_t c)
+/* Clamp modes, chosen once per call: the full uint8 / int8 ranges compile to USAT / SSAT. */
+enum { EA_CLAMP_ANY = 0, EA_CLAMP_U8 = 1, EA_CLAMP_S8 = 2 };
+EA_INLINE int ea_clamp_mode(const ea_requant_t *rq)
 {
-    const int32_t m = rq->mult[c], sh = rq->shift[c], lo = rq->act_min, hi = rq->act_max;
-    int q;
-    for (q = 0; q < n; q++) {
-        o[q * stride] = (uint8_t)ea_rq(acc[q] + bias, m, sh, lo, hi);
+    if (rq->act_min == 0 && rq->act_max == 255) {
+        return EA_CLAMP_U8;
+    }
+    return (rq->act_min == -128 && rq->act_max == 127) ? EA_CLAMP_S8 : EA_CLAMP_ANY;
+}
+
+/* One requantized output by the n >= 33 shortcut of ea_rq() (k = n - 32, r = 2^(n-33)), clamped. */
+EA_INLINE uint8_t ea_rq_hi(int32_t acc, int32_t m, int32_t k, int32_t r, int mode, int32_t lo, int32_t hi)
+{
+    int32_t y = ((int32_t)(((int64_t)acc * m) >> 32) + r) >> k;
+    if (mode == EA_CLAMP_U8) {
+        return (uint8_t)ea_usat8(y);
+    }
+    if (mode == EA_CLAMP_S8) {
+        return (uint8_t)ea_ssat8(y);
+    }
+    return (uint8_t)(y < lo ? lo : (y > hi ? hi : y));
+}
+
+/* Requantize (acc + bias) of channel c for nb <= 4 consecutive pixels and store them (stride
+ * between pixels). The common case, n >= 33 and 4 pixels, is written out so the accumulators stay
+ * in registers; everything else goes through ea_requantize(). Same results either way. */
+EA_INLINE void ea_store_pixels(uint8_t *o, int32_t stride, int32_t a0, int32_t a1, int32_t a2, int32_t a3, int nb,
+                               int32_t bias, const ea_requant_t *rq, int32_t c, int mode)
+{
+    const int32_t m = rq->mult[c], n = rq->shift[c], lo = rq->act_min, hi = rq->act_max;
+    if (nb == 4 && n >= 33) {
+        const int32_t k = n - 32, r = 1 << (n - 33);
+        o[0] = ea_rq_hi(a0 + bias, m, k, r, mode, lo, hi);
+        o[stride] = ea_rq_hi(a1 + bias, m, k, r, mode, lo, hi);
+        o[2 * stride] = ea_rq_hi(a2 + bias, m, k, r, mode, lo, hi);
+        o[3 * stride] = ea_rq_hi(a3 + bias, m, k, r, mode, lo, hi);
+        return;
+    }
+    o[0] = (uint8_t)ea_requantize(a0 + bias, m, n, lo, hi);
+    if (nb > 1) {
+        o[stride] = (uint8_t)ea_requantize(a1 + bias, m, n, lo, hi);
+    }
+    if (nb > 2) {
+        o[2 * stride] = (uint8_t)ea_requantize(a2 + bias, m, n, lo, hi);
+    }
+    if (nb > 3) {
+        o[3 * stride] = (uint8_t)ea_requantize(a3 + bias, m, n, lo, hi);
     }
 }
 
+/* Scratch: K rounded up to a whole number of int2 words (the widest padding of any width). */
+EA_INLINE int32_t ea_kp16(int32_t K)
+{
+    return (K + 15) & ~15;
+}
+
 /* Body of ea_conv_hx1_* and ea_pointwise_*.
- * DSP: blocks of four output pixels; their windows are widened into one interleaved column block
- * (scratch: 4*K words + a K-byte window buffer), then every output channel is one ea_dot1x4.
- * A last block of fewer than four pixels repeats its last pixel (computed, not stored).
- * Portable: pairs of pixels and pairs of channels from the byte windows (scratch: two windows). */
+ * DSP: blocks of four output pixels; their windows are widened into one interleaved, zero-padded
+ * column block, then every output channel is one ea_dot1x4 over the padded row. A last block of
+ * fewer than four pixels repeats its last pixel (computed, not stored).
+ *   scratch: column block 8*kp16 bytes | window buffer K bytes (aligned 4) | row copy kp16 bytes
+ * Portable: pairs of pixels and pairs of channels from the byte windows (two window buffers). */
 EA_INLINE void ea_conv_hx1_body(const ea_conv_shape_t *s, const void *in, int in_u8, const uint8_t *w, int wbits,
                                 const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out)
 {
@@ -336,7 +399,10 @@ EA_INLINE void ea_conv_hx1_body(const ea_conv_shape_t *s, const void *in, int in
     uint8_t *o = (uint8_t *)out;
     int32_t p, c;
 #if EA_USE_DSP
-    uint8_t *buf = (uint8_t *)(scratch + 4 * K);
+    const int32_t words = ea_row_words(K, wbits);
+    const int mode = ea_clamp_mode(rq);
+    uint8_t *buf = (uint8_t *)(scratch + 2 * ea_kp16(K));
+    uint8_t *rowtmp = buf + ((K + 3) & ~3);
     for (p = 0; p < npix; p += 4) {
         const int nb = npix - p < 4 ? (int)(npix - p) : 4;
         int q;
@@ -346,12 +412,13 @@ EA_INLINE void ea_conv_hx1_body(const ea_conv_shape_t *s, const void *in, int in
         }
         for (c = 0; c < cout; c++) {
             int32_t acc[4];
-            ea_dot1x4(scratch, w + c * rowb, K, wbits, acc);
-            ea_store_pixels(o + p * cout + c, cout, acc, nb, bias ? bias[c] : 0, rq, c);
+            ea_dot1x4(scratch, ea_row_words_ptr(w, c, rowb, cout, words, rowtmp), words, wbits, acc);
+            ea_store_pixels(o + p * cout + c, cout, acc[0], acc[1], acc[2], acc[3], nb, bias ? bias[c] : 0, rq, c,
+                            mode);
         }
     }
 #else
-    uint8_t *buf0 = (uint8_t *)scratch, *buf1 = (uint8_t *)(scratch + 2 * K);
+    uint8_t *buf0 = (uint8_t *)scratch, *buf1 = buf0 + ((K + 3) & ~3);
     for (p = 0; p < npix; p += 2) {
         /* An odd last pixel is computed twice (same window) and stored once. */
         const int two = p + 1 < npix;
@@ -399,7 +466,8 @@ EA_INLINE void ea_pointwise_body(int32_t n_pix, int32_t in_c, int32_t out_c, con
     ea_conv_hx1_body(&s, in, in_u8, w, wbits, bias, rq, scratch, out);
 }
 
-/* Body of ea_dense_*: the input vector is widened once (DSP) and shared by all rows. */
+/* Body of ea_dense_*: the input vector is widened once (DSP) and shared by all rows.
+ * DSP scratch: column 2*kp16 bytes | two row copies of kp16 bytes. */
 EA_INLINE void ea_dense_body(int32_t K, int32_t out_n, const void *in, int in_u8, const uint8_t *w, int wbits,
                              const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out)
 {
@@ -407,18 +475,22 @@ EA_INLINE void ea_dense_body(int32_t K, int32_t out_n, const void *in, int in_u8
     uint8_t *o = (uint8_t *)out;
     int32_t c;
 #if EA_USE_DSP
+    const int32_t words = ea_row_words(K, wbits);
+    uint8_t *tmp_a = (uint8_t *)(scratch + ea_kp16(K) / 2), *tmp_b = tmp_a + ea_kp16(K);
     ea_expand_col((const uint8_t *)in, K, in_u8, wbits, scratch, 1);
 #else
     (void)scratch;
 #endif
     for (c = 0; c < out_n; c += 2) {
         const int pair = c + 1 < out_n;
-        const uint8_t *wa = w + c * rowb, *wb = pair ? wa + rowb : wa;
         int32_t acc[4];
 #if EA_USE_DSP
-        ea_dot2x1(scratch, wa, wb, K, wbits, acc);
+        const uint8_t *wa = ea_row_words_ptr(w, c, rowb, out_n, words, tmp_a);
+        const uint8_t *wb = pair ? ea_row_words_ptr(w, c + 1, rowb, out_n, words, tmp_b) : wa;
+        ea_dot2x1(scratch, wa, wb, words, wbits, acc);
         acc[2] = acc[1];
 #else
+        const uint8_t *wa = w + c * rowb, *wb = pair ? wa + rowb : wa;
         ea_dot2x2_c((const uint8_t *)in, (const uint8_t *)in, wa, wb, K, wbits, in_u8, acc);
 #endif
         ea_store(o + c, acc[0] + (bias ? bias[c] : 0), rq, c);

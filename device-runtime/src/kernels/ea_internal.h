@@ -74,6 +74,15 @@ EA_INLINE uint32_t ea_pkhbt(uint32_t lo, uint32_t hi) { return (lo & 0xFFFFu) | 
 EA_INLINE uint32_t ea_pkhtb(uint32_t hi, uint32_t lo) { return (hi & 0xFFFF0000u) | (lo >> 16); }
 #endif
 
+/* ---- Saturation to the full 8-bit ranges (USAT/SSAT exist on every Armv7-M/v8-M Mainline core). */
+#if defined(__ARM_FEATURE_SAT)
+EA_INLINE int32_t ea_usat8(int32_t x) { int32_t r; __asm__("usat %0, #8, %1" : "=r"(r) : "r"(x)); return r; }
+EA_INLINE int32_t ea_ssat8(int32_t x) { int32_t r; __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(x)); return r; }
+#else
+EA_INLINE int32_t ea_usat8(int32_t x) { return x < 0 ? 0 : (x > 255 ? 255 : x); }
+EA_INLINE int32_t ea_ssat8(int32_t x) { return x < -128 ? -128 : (x > 127 ? 127 : x); }
+#endif
+
 /* ---- Packed weights: element k of a row of b-bit values, sign-extended. */
 EA_INLINE int32_t ea_w_get(const uint8_t *row, int32_t k, int bits)
 {

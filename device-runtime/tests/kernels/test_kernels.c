@@ -884,7 +884,7 @@ static void contract_cases(void)
         static const uint8_t w1[1] = {1};
         const int32_t m = 1 << 30;
         int8_t n33 = 33, n34 = 34, got33[8], got34[8], ref33[8];
-        uint32_t scratch[4];
+        uint32_t scratch[64];
         ea_requant_t rq;
         int i;
         rq.mult = &m;
@@ -897,6 +897,7 @@ static void contract_cases(void)
             rq.shift = &n34;
             ea_dense_s8_w8(1, 1, &xs[i], w1, NULL, &rq, scratch, &got34[i]);
         }
+        check(ea_dense_scratch_bytes(1) <= sizeof scratch, "dense scratch fits");
         check_bytes(got33, want33, 8, "dense fast requant n=33");
         check_bytes(ref33, want33, 8, "dense_ref requant n=33");
         check_bytes(got34, want34, 8, "dense fast requant n=34");
@@ -919,7 +920,7 @@ static void contract_cases(void)
         const int32_t m[2] = {1, 1};
         const int8_t n[2] = {0, 0};
         int8_t got[2], ref[2];
-        uint32_t scratch[8];
+        uint32_t scratch[64];
         ea_requant_t rq;
         rq.mult = m;
         rq.shift = n;
@@ -927,6 +928,7 @@ static void contract_cases(void)
         rq.act_max = 127;
         ea_dense_s8_w4(4, 1, x4, w4, NULL, &rq, scratch, got);
         ea_dense_ref(4, 1, x4, 0, w4, 4, NULL, &rq, ref);
+        check(ea_dense_scratch_bytes(5) <= sizeof scratch, "dense scratch fits");
         check_bytes(got, want_a, 1, "int4 packing order (kernel)");
         check_bytes(ref, want_a, 1, "int4 packing order (ref)");
         ea_dense_s8_w2(4, 1, x2, w2, NULL, &rq, scratch, got);
@@ -956,7 +958,7 @@ static void contract_cases(void)
         const int32_t m = 1;
         const int8_t n = 0;
         int8_t got[3], ref[3];
-        uint32_t scratch[16];
+        uint32_t scratch[64];
         ea_conv_shape_t s;
         ea_requant_t rq;
         s.in_h = 4;
