@@ -40,7 +40,7 @@ static const layer_t g_layers[5] = {
     {"dense2", 1, 1, 32, 1, 1, 1},
 };
 
-static uint8_t g_in[512 * 6];
+static uint8_t g_in[256 * 16]; /* largest input: conv2, 256 x 16 */
 static uint8_t g_w[64 * 96];
 static int32_t g_bias[64], g_mult[64];
 static int8_t g_shift[64];

@@ -132,10 +132,12 @@ EA_INLINE const uint8_t *ea_row_words_ptr(const uint8_t *w, int32_t c, int32_t r
  * plus SUBS/BNE per word, i.e. about 1.0 instruction per MAC. Sub-byte weights come out
  * pre-multiplied by 16 (int4) or 64 (int2); the sums are shifted back exactly at the end.
  */
-EA_INLINE void ea_dot1x4(const uint32_t *col, const uint8_t *w, int32_t ng, int wbits, int32_t acc[4])
+EA_INLINE void ea_dot1x4(const uint32_t *col, const uint8_t *w, int32_t ng, int wbits, int32_t bias, int32_t acc[4])
 {
     const int sh = wbits == 8 ? 0 : (wbits == 4 ? 4 : 6);
-    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    /* int8 products are unscaled, so the bias can start the sums; scaled sums get it at the end */
+    const int32_t init = wbits == 8 ? bias : 0, late = wbits == 8 ? 0 : bias;
+    int32_t s0 = init, s1 = init, s2 = init, s3 = init;
     if (ng > 0) {
 #if defined(__ARM_FEATURE_DSP)
         const uint8_t *pw = w;
@@ -237,14 +239,11 @@ EA_INLINE void ea_dot1x4(const uint32_t *col, const uint8_t *w, int32_t ng, int 
         }
 #endif
     }
-    s0 >>= sh; /* exact: every term is a multiple of 2^sh; >> is arithmetic with GCC */
-    s1 >>= sh;
-    s2 >>= sh;
-    s3 >>= sh;
-    acc[0] = s0;
-    acc[1] = s1;
-    acc[2] = s2;
-    acc[3] = s3;
+    /* exact: every term is a multiple of 2^sh; >> is arithmetic with GCC */
+    acc[0] = (s0 >> sh) + late;
+    acc[1] = (s1 >> sh) + late;
+    acc[2] = (s2 >> sh) + late;
+    acc[3] = (s3 >> sh) + late;
 }
 
 /* Dense: two rows against one column (stride 1). */
@@ -341,7 +340,7 @@ EA_INLINE int ea_clamp_mode(const ea_requant_t *rq)
 /* One requantized output by the n >= 33 shortcut of ea_rq() (k = n - 32, r = 2^(n-33)), clamped. */
 EA_INLINE uint8_t ea_rq_hi(int32_t acc, int32_t m, int32_t k, int32_t r, int mode, int32_t lo, int32_t hi)
 {
-    int32_t y = ((int32_t)(((int64_t)acc * m) >> 32) + r) >> k;
+    int32_t y = ea_smmla(acc, m, r) >> k; /* floor(acc*m / 2^32) + r in one SMMLA */
     if (mode == EA_CLAMP_U8) {
         return (uint8_t)ea_usat8(y);
     }
@@ -355,9 +354,8 @@ EA_INLINE uint8_t ea_rq_hi(int32_t acc, int32_t m, int32_t k, int32_t r, int mod
  * between pixels). The common case, n >= 33 and 4 pixels, is written out so the accumulators stay
  * in registers; everything else goes through ea_requantize(). Same results either way. */
 EA_INLINE void ea_store_pixels(uint8_t *o, int32_t stride, int32_t a0, int32_t a1, int32_t a2, int32_t a3, int nb,
-                               int32_t bias, const ea_requant_t *rq, int32_t c, int mode)
+                               int32_t bias, int32_t m, int32_t n, int32_t lo, int32_t hi, int mode)
 {
-    const int32_t m = rq->mult[c], n = rq->shift[c], lo = rq->act_min, hi = rq->act_max;
     if (nb == 4 && n >= 33) {
         const int32_t k = n - 32, r = 1 << (n - 33);
         o[0] = ea_rq_hi(a0 + bias, m, k, r, mode, lo, hi);
@@ -401,6 +399,10 @@ EA_INLINE void ea_conv_hx1_body(const ea_conv_shape_t *s, const void *in, int in
 #if EA_USE_DSP
     const int32_t words = ea_row_words(K, wbits);
     const int mode = ea_clamp_mode(rq);
+    /* Local copies: stores through uint8_t* may alias anything, so fields read inside the loops
+     * would be reloaded after every output byte. */
+    const int32_t *mult = rq->mult, lo = rq->act_min, hi = rq->act_max;
+    const int8_t *shift = rq->shift;
     uint8_t *buf = (uint8_t *)(scratch + 2 * ea_kp16(K));
     uint8_t *rowtmp = buf + ((K + 3) & ~3);
     for (p = 0; p < npix; p += 4) {
@@ -412,8 +414,8 @@ EA_INLINE void ea_conv_hx1_body(const ea_conv_shape_t *s, const void *in, int in
         }
         for (c = 0; c < cout; c++) {
             int32_t acc[4];
-            ea_dot1x4(scratch, ea_row_words_ptr(w, c, rowb, cout, words, rowtmp), words, wbits, acc);
-            ea_store_pixels(o + p * cout + c, cout, acc[0], acc[1], acc[2], acc[3], nb, bias ? bias[c] : 0, rq, c,
+            ea_dot1x4(scratch, ea_row_words_ptr(w, c, rowb, cout, words, rowtmp), words, wbits, bias ? bias[c] : 0, acc);
+            ea_store_pixels(o + p * cout + c, cout, acc[0], acc[1], acc[2], acc[3], nb, 0, mult[c], shift[c], lo, hi,
                             mode);
         }
     }

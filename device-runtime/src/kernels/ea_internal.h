@@ -52,6 +52,13 @@ EA_INLINE int32_t ea_smlad(uint32_t a, uint32_t b, int32_t acc)
     __asm__("smlad %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
     return r;
 }
+/* SMMLA: r + high word of the 64-bit product a*b (floor). */
+EA_INLINE int32_t ea_smmla(int32_t a, int32_t b, int32_t r)
+{
+    int32_t y;
+    __asm__("smmla %0, %1, %2, %3" : "=r"(y) : "r"(a), "r"(b), "r"(r));
+    return y;
+}
 /* PKHBT lo, hi LSL #16: halfword 0 of lo, halfword 0 of hi on top. */
 EA_INLINE uint32_t ea_pkhbt(uint32_t lo, uint32_t hi) { uint32_t r; __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi)); return r; }
 /* PKHTB hi, lo ASR #16: halfword 1 of lo at the bottom, halfword 1 of hi on top. */
@@ -69,6 +76,10 @@ EA_INLINE int32_t ea_smlad(uint32_t a, uint32_t b, int32_t acc)
     const int32_t p0 = (int32_t)(int16_t)(a & 0xFFFF) * (int16_t)(b & 0xFFFF);
     const int32_t p1 = (int32_t)(int16_t)(a >> 16) * (int16_t)(b >> 16);
     return (int32_t)((uint32_t)acc + (uint32_t)p0 + (uint32_t)p1); /* wraps like the instruction */
+}
+EA_INLINE int32_t ea_smmla(int32_t a, int32_t b, int32_t r)
+{
+    return (int32_t)(((int64_t)a * b) >> 32) + r;
 }
 EA_INLINE uint32_t ea_pkhbt(uint32_t lo, uint32_t hi) { return (lo & 0xFFFFu) | (hi << 16); }
 EA_INLINE uint32_t ea_pkhtb(uint32_t hi, uint32_t lo) { return (hi & 0xFFFF0000u) | (lo >> 16); }
