@@ -41,10 +41,14 @@ set(CMAKE_ASM_FLAGS_INIT "${EDGEAMP_CPU_FLAGS}")
 # -nostartfiles: our C startup (ports/common/startup.c) replaces newlib's crt0. The newlib system
 # calls (_write, _sbrk, _exit, ...) come from ports/common/retarget.c, so no --specs=nosys/rdimon.
 set(CMAKE_EXE_LINKER_FLAGS_INIT "${EDGEAMP_CPU_FLAGS} -nostartfiles -Wl,--gc-sections")
-# -Os is already in the flags above; keep build types from adding -O3/-O2 and changing results.
-foreach(cfg DEBUG RELEASE RELWITHDEBINFO MINSIZEREL)
-  set(CMAKE_C_FLAGS_${cfg}_INIT "-g")
-endforeach()
+# -Os is already in the flags above: the build types must not add -O3/-O2 after it (the last -O
+# wins). CMake appends its defaults to *_FLAGS_<CONFIG>_INIT, so pre-seed the cache entries
+# instead (a user's -DCMAKE_C_FLAGS_RELEASE=... still wins). NDEBUG keeps its usual meaning, so
+# asserts behave as in the host build of the same type; -g only adds ELF debug info.
+set(CMAKE_C_FLAGS_DEBUG "-g" CACHE STRING "C flags, Debug (EdgeAMP: -Os is in CMAKE_C_FLAGS)")
+set(CMAKE_C_FLAGS_RELEASE "-g -DNDEBUG" CACHE STRING "C flags, Release (EdgeAMP: -Os is in CMAKE_C_FLAGS)")
+set(CMAKE_C_FLAGS_RELWITHDEBINFO "-g -DNDEBUG" CACHE STRING "C flags, RelWithDebInfo (EdgeAMP)")
+set(CMAKE_C_FLAGS_MINSIZEREL "-g -DNDEBUG" CACHE STRING "C flags, MinSizeRel (EdgeAMP)")
 
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)

@@ -313,9 +313,11 @@ done
 machine=kernels
 if [ -f "$here/scripts/test-qemu-kernels.sh" ]; then
   echo "== kernels under QEMU (scripts/test-qemu-kernels.sh)"
-  # The kernels script builds its own firmware with edgeamp_add_firmware; it gets the same
-  # BUILD_DIR and may use these to find the machines and the runner.
+  # The kernels script gets the same BUILD_DIR, plus the machine list, the runner, and the root
+  # of the per-machine builds above (they already contain the kernels' firmware, which the
+  # top-level CMakeLists.txt adds with edgeamp_add_firmware).
   if EDGEAMP_QEMU_MACHINES="${machines[*]}" EDGEAMP_RUN_QEMU="$run_qemu" \
+     EDGEAMP_QEMU_BUILD_ROOT="$build_root" \
      bash "$here/scripts/test-qemu-kernels.sh" "$1"; then
     pass "test-qemu-kernels.sh"
   else
