@@ -30,6 +30,9 @@ import org.ojalgo.type.context.NumberContext;
  *       the right-hand side gets +0.5 (before scaling): a total exactly on the limit is strictly inside
  *       the solver's tolerance and one unit over is clearly outside.</li>
  *   <li>The returned choice is re-checked in exact integer arithmetic.</li>
+ *   <li>Terms below the LP's double-precision resolution (a layer whose objective range is ~1e-13 of the
+ *       largest layer's) cannot steer the solver; a 1- and 2-layer exchange polish on the unscaled
+ *       objective recovers them (see {@code polish}).</li>
  * </ul>
  *
  * <p>ojAlgo options (v55 keeps the MIP settings on {@link IntegerStrategy}, set through
@@ -159,7 +162,7 @@ public final class IlpAllocator implements BitAllocator {
         Optimisation.Result result = model.minimise();
         Optimisation.State state = result.getState();
         if (!state.isOptimal()) {
-            if (!state.isFeasible() && state != Optimisation.State.UNEXPLORED && !state.isFailure()) {
+            if (state == Optimisation.State.INFEASIBLE) {
                 throw p.jointlyInfeasible(NAME);
             }
             throw new IllegalStateException("ilp: ojAlgo did not prove an optimum (state " + state + ") for " + constraints
@@ -186,6 +189,97 @@ public final class IlpAllocator implements BitAllocator {
         if (!p.isFeasible(chosen)) {
             throw new IllegalStateException("ilp: the solver's solution breaks " + constraints + " in exact arithmetic");
         }
+        polish(p, chosen);
         return p.toAllocation(NAME, chosen);
+    }
+
+    /**
+     * The LP works in double precision on weights scaled to [0, 1], so a layer whose whole objective
+     * range is below ~1e-13 of the largest layer's is invisible to it (it may, say, leave such a layer at
+     * 8 bits although the budget has room for 32). This polish recovers those terms: it repeatedly applies
+     * the best change of one layer's width, or of two layers' widths at once, that keeps the allocation
+     * feasible in exact integer arithmetic and lowers the objective computed from the unscaled terms. It
+     * never makes the solver's answer worse.
+     */
+    private static void polish(AllocationProblem p, int[] chosen) {
+        int count = p.size();
+        int dims = p.limits.length;
+        long used = 0;
+        long[] res = new long[dims];
+        for (int i = 0; i < count; i++) {
+            used += p.params(i) * chosen[i];
+            for (int k = 0; k < dims; k++) {
+                res[k] += p.limitedCost(i, k, chosen[i]);
+            }
+        }
+        for (int round = 0; round < 10_000; round++) {
+            double bestDelta = 0;
+            int l1 = -1;
+            int w1 = 0;
+            int l2 = -1;
+            int w2 = 0;
+            for (int a = 0; a < count; a++) {
+                for (int wa : p.widths[a]) {
+                    if (wa == chosen[a]) {
+                        continue;
+                    }
+                    double da = p.term(a, wa) - p.term(a, chosen[a]);
+                    long bitsA = p.params(a) * (wa - chosen[a]);
+                    if (da < bestDelta && fits(p, used + bitsA, res, a, wa, chosen[a], -1, 0, 0)) {
+                        bestDelta = da;
+                        l1 = a;
+                        w1 = wa;
+                        l2 = -1;
+                    }
+                    for (int b = a + 1; b < count; b++) {
+                        for (int wb : p.widths[b]) {
+                            if (wb == chosen[b]) {
+                                continue;
+                            }
+                            double d = da + (p.term(b, wb) - p.term(b, chosen[b]));
+                            long bits = bitsA + p.params(b) * (wb - chosen[b]);
+                            if (d < bestDelta && fits(p, used + bits, res, a, wa, chosen[a], b, wb, chosen[b])) {
+                                bestDelta = d;
+                                l1 = a;
+                                w1 = wa;
+                                l2 = b;
+                                w2 = wb;
+                            }
+                        }
+                    }
+                }
+            }
+            if (l1 < 0) {
+                return;
+            }
+            used += p.params(l1) * (w1 - chosen[l1]);
+            for (int k = 0; k < dims; k++) {
+                res[k] += p.limitedCost(l1, k, w1) - p.limitedCost(l1, k, chosen[l1]);
+            }
+            chosen[l1] = w1;
+            if (l2 >= 0) {
+                used += p.params(l2) * (w2 - chosen[l2]);
+                for (int k = 0; k < dims; k++) {
+                    res[k] += p.limitedCost(l2, k, w2) - p.limitedCost(l2, k, chosen[l2]);
+                }
+                chosen[l2] = w2;
+            }
+        }
+    }
+
+    private static boolean fits(AllocationProblem p, long bits, long[] res, int a, int wa, int ca, int b, int wb, int cb) {
+        if (bits > p.bitCapacity) {
+            return false;
+        }
+        for (int k = 0; k < res.length; k++) {
+            long r = res[k] + p.limitedCost(a, k, wa) - p.limitedCost(a, k, ca);
+            if (b >= 0) {
+                r += p.limitedCost(b, k, wb) - p.limitedCost(b, k, cb);
+            }
+            if (r > p.limits[k]) {
+                return false;
+            }
+        }
+        return true;
     }
 }
