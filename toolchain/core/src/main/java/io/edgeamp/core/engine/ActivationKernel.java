@@ -48,9 +48,7 @@ final class ActivationKernel extends Kernel {
     double[] y = new double[x.length];
     switch (kind) {
       // Math.max/min are branch-free; the sign of real-valued data is unpredictable.
-      case RELU -> {
-        for (int i = 0; i < x.length; i++) y[i] = Math.max(x[i], 0.0);
-      }
+      case RELU -> VectorOps.relu(x, y);
       case CLIP -> {
         for (int i = 0; i < x.length; i++) y[i] = Math.min(hi, Math.max(lo, x[i]));
       }

@@ -74,7 +74,7 @@ final class BatchNormKernel extends Kernel {
       for (int c = 0; c < l.c; c++) {
         int off = (n * l.c + c) * l.inner;
         double a = gamma[c] * inv[c], b = beta[c] - mean[c] * a;
-        for (int i = 0; i < l.inner; i++) y[off + i] = x[off + i] * a + b;
+        VectorOps.affine(x, y, off, l.inner, a, b);
       }
     }
     return new Tensor(in[0].shape(), y);

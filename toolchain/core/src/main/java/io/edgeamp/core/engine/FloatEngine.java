@@ -25,6 +25,7 @@ public final class FloatEngine {
   private final List<Kernel> kernels;
   private final Map<String, Tensor> params;
   private final Set<String> buffers;
+  private final boolean hasFoldableBatchNorm;
 
   /** -Dedgeamp.profile=true prints each node's forward time to stderr (for performance work). */
   private static final boolean PROFILE = Boolean.getBoolean("edgeamp.profile");
@@ -43,6 +44,7 @@ public final class FloatEngine {
     Map<String, Tensor> p = new LinkedHashMap<>();
     for (var e : graph.initializers().entrySet()) p.put(e.getKey(), e.getValue().copy());
     this.params = Collections.unmodifiableMap(p);
+    this.hasFoldableBatchNorm = BatchNormFolding.fold(graph).nodes().size() < graph.nodes().size();
   }
 
   public static FloatEngine compile(Graph graph) {
@@ -93,9 +95,19 @@ public final class FloatEngine {
     return graph.withInitializers(params);
   }
 
+  /**
+   * The engine inference runs on: this one, or, when BatchNorms can be folded into the layers before
+   * them, an engine on the folded graph made from the current weights (as ONNX Runtime's optimiser
+   * does; it saves a pass over every folded activation).
+   */
+  private FloatEngine inferenceEngine() {
+    if (!hasFoldableBatchNorm) return this;
+    return new FloatEngine(BatchNormFolding.fold(toGraph()));
+  }
+
   /** Inference on named inputs; returns the graph outputs by name. */
   public Map<String, Tensor> run(Map<String, Tensor> inputs) {
-    Pass p = forward(inputs, false, false);
+    Pass p = inferenceEngine().forward(inputs, false, false);
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (var o : graph.outputs()) out.put(o.name(), p.value(o.name()));
     return out;
@@ -103,7 +115,7 @@ public final class FloatEngine {
 
   /** Inference for a single-input, single-output graph. */
   public Tensor run(Tensor input) {
-    return forward(input, false, false).output();
+    return inferenceEngine().forward(input, false, false).output();
   }
 
   public Pass forward(Tensor input, boolean training, boolean retain) {

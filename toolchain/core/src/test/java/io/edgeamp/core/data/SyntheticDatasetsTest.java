@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,11 +28,10 @@ class SyntheticDatasetsTest {
 
   @ParameterizedTest
   @EnumSource(Task.class)
-  void defaultSizeIsWrittenQuicklyAndLoadsBackWithTheExpectedShapes(Task task) {
+  void defaultSizeLoadsBackWithTheExpectedShapes(Task task) {
     SyntheticDatasets.Result r = SyntheticDatasets.write(task, dir, 11, 0);
     System.out.println("synthetic " + task + ": " + r.files() + " files, " + r.rows() + " rows in " + r.elapsed().toMillis() + " ms");
-    // Well under 5 s on the reference machine (measured 0.02-0.7 s); 5 s leaves room for a loaded CI box.
-    assertTrue(r.elapsed().toMillis() < 5000, "took " + r.elapsed());
+    // Generation time is a benchmark figure (docs/BENCHMARKS.md), not a unit-test assertion.
     assertEquals(SyntheticDatasets.defaultFiles(task), r.files());
     assertTrue(Files.isRegularFile(dir.resolve("annotations/instances_train_list.txt")));
 
@@ -197,6 +198,18 @@ class SyntheticDatasetsTest {
     SyntheticDatasets.write(Task.REGRESSION, out, 1, 3);
     SyntheticDatasets.write(Task.FORECASTING, out, 1, 2); // a different task replaces the old layout
     assertFalse(Files.exists(out.resolve("files/wm_000.csv")));
-    assertEquals(2, DatasetLoader.load(out, SyntheticDatasets.recommendedSpec(out).orElseThrow()).train().size() > 0 ? 2 : 0);
+    assertTrue(Files.exists(out.resolve("files/zone_001.csv")));
+    Dataset ds = DatasetLoader.load(out, SyntheticDatasets.recommendedSpec(out).orElseThrow());
+    assertEquals(Task.FORECASTING, ds.task());
+    assertEquals(Set.of("files/zone_000.csv", "files/zone_001.csv"), sourceFiles(ds));
+    assertTrue(Files.readString(dir.resolve("notes.txt")).equals("mine"));
+  }
+
+  private static Set<String> sourceFiles(Dataset ds) {
+    Set<String> files = new TreeSet<>();
+    for (Split s : List.of(ds.train(), ds.val(), ds.test())) {
+      for (WindowSource w : s.sources()) files.add(w.file());
+    }
+    return files;
   }
 }

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Kernel benchmark on the REGR_13k layer shapes (bench/bench_kernels.c):
+#   1. Cortex-M4 under QEMU (mps2-an386, -icount shift=0): SysTick counts = instructions;
+#   2. host: valgrind --tool=callgrind instruction counts of each kernel function (portable C path);
+#   3. .text of the kernels a REGR_13k model links (arm-none-eabi-size, -Os, function sections).
+# Writes BUILD_DIR/bench-kernels.md (also printed). Usage: scripts/bench-kernels.sh BUILD_DIR
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:?usage: bench-kernels.sh BUILD_DIR}
+mkdir -p "$build"
+build=$(cd "$build" && pwd)
+jobs=${EDGEAMP_JOBS:-2}
+out=$build/bench-kernels.md
+
+# ---- 1. QEMU Cortex-M4
+m4=$build/bench-m4
+cmake -S "$here" -B "$m4" -DCMAKE_TOOLCHAIN_FILE="$here/cmake/arm-none-eabi.cmake" -DEDGEAMP_BOARD=mps2-an386 \
+  -DEDGEAMP_PORT_TESTS=OFF >"$m4.configure.log" 2>&1
+cmake --build "$m4" -j "$jobs" --target bench_kernels >"$m4.build.log" 2>&1
+qemu_cmd="$here/scripts/run-qemu.sh mps2-an386 $m4/bench_kernels.elf 120"
+$qemu_cmd </dev/null | tr -d '\r' >"$build/bench-m4.txt"
+
+# ---- 2. host callgrind
+host=$build/bench-host
+cmake -S "$here" -B "$host" -DCMAKE_BUILD_TYPE=Release >"$host.configure.log" 2>&1
+cmake --build "$host" -j "$jobs" --target bench_kernels >"$host.build.log" 2>&1
+declare -A macs=([conv1]=73728 [conv2]=196608 [conv3]=393216 [dense1]=2048 [dense2]=32)
+declare -A fn_in=([conv1]=conv_hx1_s8 [conv2]=conv_hx1_u8 [conv3]=conv_hx1_u8 [dense1]=dense_u8 [dense2]=dense_u8)
+: >"$build/bench-host.txt"
+for bits in 8 4 2; do
+  for layer in conv1 conv2 conv3 dense1 dense2; do
+    fn=ea_${fn_in[$layer]}_w$bits
+    cg=$host/callgrind.$layer.w$bits.out
+    valgrind --tool=callgrind --callgrind-out-file="$cg" "$host/bench_kernels" "$layer" "$bits" 1 >/dev/null 2>&1
+    ir=$(callgrind_annotate --inclusive=yes --threshold=100 "$cg" 2>/dev/null | grep -E "[[:space:]]$fn[[:space:]]|:$fn[[:space:]]|:$fn\$" \
+         | head -n 1 | awk '{gsub(",", "", $1); print $1}' || true)
+    echo "host $layer w$bits fn=$fn macs=${macs[$layer]} ir=$ir" >>"$build/bench-host.txt"
+  done
+done
+
+# ---- 3. .text sizes (Cortex-M4, -Os, one kernel per object; gc-sections keeps only what is called)
+lib=$m4/libedgeamp_runtime.a
+size_of() { arm-none-eabi-size "$lib" 2>/dev/null | awk -v o="$1.c.obj" '$6 == o {print $1}'; }
+
+per_mac() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == 0) print "n/a"; else printf "%.2f", a / b }'; }
+{
+  echo "# Kernel benchmark (REGR_13k layer shapes)"
+  echo
+  echo "Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) cores; $(arm-none-eabi-gcc --version | head -n 1);"
+  echo "$(qemu-system-arm --version | head -n 1)."
+  echo
+  echo "## Cortex-M4 (QEMU mps2-an386, -icount shift=0): instructions per MAC"
+  echo
+  echo "SysTick counts under -icount shift=0 are instructions (one tick per 40), not cycles."
+  echo "Command: \`scripts/bench-kernels.sh BUILD_DIR\`, which runs \`$qemu_cmd\`"
+  echo "(the runner adds \`-icount shift=0 -semihosting-config enable=on,target=native\`)."
+  echo
+  echo "| layer | MACs | int8 | int4 | int2 |"
+  echo "|---|---:|---:|---:|---:|"
+  for layer in conv1 conv2 conv3 dense1 dense2 total; do
+    row="| $layer | "
+    first=1
+    for bits in 8 4 2; do
+      line=$(grep "^bench $layer w$bits " "$build/bench-m4.txt" || true)
+      n=$(sed -n 's/.*macs=\([0-9]*\).*/\1/p' <<<"$line")
+      c=$(sed -n 's/.*instructions=\([0-9]*\).*/\1/p' <<<"$line")
+      if [ $first = 1 ]; then row+="$n | "; first=0; fi
+      row+="$(per_mac "$c" "$n") ($c) | "
+    done
+    echo "$row"
+  done
+  echo
+  echo "## Host (x86-64, portable C path, gcc -O3): callgrind instructions per MAC of the kernel function"
+  echo
+  echo "Command: \`valgrind --tool=callgrind bench_kernels LAYER BITS 1\` + \`callgrind_annotate --inclusive=yes\`."
+  echo
+  echo "| layer | int8 | int4 | int2 |"
+  echo "|---|---:|---:|---:|"
+  for layer in conv1 conv2 conv3 dense1 dense2; do
+    row="| $layer | "
+    for bits in 8 4 2; do
+      ir=$(sed -n "s/^host $layer w$bits .* ir=\([0-9]*\)$/\1/p" "$build/bench-host.txt")
+      row+="$(per_mac "$ir" "${macs[$layer]}") | "
+    done
+    echo "$row"
+  done
+  echo
+  echo "## .text of the kernels a REGR_13k model links (Cortex-M4, -Os, -ffunction-sections, --gc-sections)"
+  echo
+  echo "| weights | conv_hx1_s8 (conv1) | conv_hx1_u8 (conv2, conv3) | dense_u8 (dense1, dense2) | total |"
+  echo "|---|---:|---:|---:|---:|"
+  all=0
+  for bits in 8 4 2; do
+    a=$(size_of ea_conv_hx1_s8_w$bits); b=$(size_of ea_conv_hx1_u8_w$bits); c=$(size_of ea_dense_u8_w$bits)
+    t=$((a + b + c)); all=$((all + t))
+    echo "| int$bits | $a | $b | $c | $t |"
+  done
+  q=$(size_of ea_quantize_f32); d=$(size_of ea_dequantize_u8_f32); f=$(size_of ea_dense_f32)
+  echo "| all three widths (mixed precision worst case) | | | | $all |"
+  echo
+  echo "Float boundary kernels if a layer runs on the CPU: ea_quantize_f32 $q, ea_dequantize_u8_f32 $d, ea_dense_f32 $f bytes."
+} >"$out"
+cat "$out"

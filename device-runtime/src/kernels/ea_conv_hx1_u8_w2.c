@@ -1,0 +1,10 @@
+/* ea_conv_hx1_u8_w2: (k_h, 1) convolution with stride and zero padding, uint8 HWC input,
+ * int2 weights (packed rows [k_h][in_c]), int32 bias, per-channel requantization to 8 bits.
+ * Formula, layout and preconditions: ea_kernels.h; algorithm: ea_conv_core.h. */
+#include "ea_conv_core.h"
+
+void ea_conv_hx1_u8_w2(const ea_conv_shape_t *s, const uint8_t *in, const uint8_t *w, const int32_t *bias,
+                        const ea_requant_t *rq, uint32_t *scratch, void *out)
+{
+    ea_conv_hx1_body(s, in, 1, w, 2, bias, rq, scratch, out);
+}

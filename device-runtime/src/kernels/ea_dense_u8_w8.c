@@ -1,0 +1,10 @@
+/* ea_dense_u8_w8: fully connected layer, batch 1, uint8 input vector, int8 weights
+ * (packed rows [in]), int32 bias, per-output requantization to 8 bits.
+ * Formula, layout and preconditions: ea_kernels.h; algorithm: ea_conv_core.h. */
+#include "ea_conv_core.h"
+
+void ea_dense_u8_w8(int32_t in_n, int32_t out_n, const uint8_t *in, const uint8_t *w, const int32_t *bias,
+                     const ea_requant_t *rq, uint32_t *scratch, void *out)
+{
+    ea_dense_body(in_n, out_n, in, 1, w, 8, bias, rq, scratch, out);
+}

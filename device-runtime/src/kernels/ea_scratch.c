@@ -1,0 +1,33 @@
+/* Scratch sizes of the kernels that need one (uint32_t storage). The same on every target, so a
+ * generated model sizes its arena without knowing which code path the core takes:
+ * layouts in ea_conv_core.h. */
+#include "edgeamp/ea_kernels.h"
+
+/* K rounded up to whole int2 words (16 elements): the widest zero padding of any weight width. */
+static size_t ea_kp16(int32_t K)
+{
+    return ((size_t)K + 15u) & ~(size_t)15u;
+}
+
+/* Four interleaved widened columns (8 bytes per padded element pair of 4 pixels), the window
+ * buffer, and one zero-padded copy of a weight row. */
+static size_t ea_conv_scratch(int32_t K)
+{
+    return 8u * ea_kp16(K) + (((size_t)K + 3u) & ~(size_t)3u) + ea_kp16(K);
+}
+
+size_t ea_conv_hx1_scratch_bytes(const ea_conv_shape_t *s)
+{
+    return ea_conv_scratch(s->k_h * s->in_c);
+}
+
+size_t ea_pointwise_scratch_bytes(int32_t in_c)
+{
+    return ea_conv_scratch(in_c);
+}
+
+/* One widened column and two zero-padded row copies. */
+size_t ea_dense_scratch_bytes(int32_t in_n)
+{
+    return 4u * ea_kp16(in_n);
+}
