@@ -211,12 +211,15 @@ public final class QuantizedModel {
           plan.outputShape(), plan.inputTransform(), target, prov);
     }
 
-    /** CPU kernels that can write float: those with a clamp, or any without an activation. */
+    /**
+     * CPU layers that can write float: kernels with a clamp (conv, dense, add), or pools and resize
+     * without an activation (the float pool kernels have no clamp; a clamp layer has no float kernel).
+     */
     private static boolean floatOutputOk(QuantPlan.PlannedLayer l) {
       boolean activation = l.actLo() != Double.NEGATIVE_INFINITY || l.actHi() != Double.POSITIVE_INFINITY;
       return switch (l.kind()) {
         case CONV, DEPTHWISE_CONV, DENSE, ADD -> true;
-        case MAX_POOL, AVG_POOL, GLOBAL_AVG_POOL -> !activation;
+        case MAX_POOL, AVG_POOL, GLOBAL_AVG_POOL, RESIZE_NEAREST -> !activation;
         default -> false;
       };
     }
