@@ -259,7 +259,9 @@ public final class QuantizedModel {
 
     private QLayer layer(QuantPlan.PlannedLayer l, Target t, int b, Map<String, QTensor> tensors) {
       QTensor out = tensors.get(l.output());
-      int qmin = out.repr().isInteger() ? out.repr().qmin : -128, qmax = out.repr().isInteger() ? out.repr().qmax : 127;
+      // A float output keeps the 8-bit range it would have (uint8 after ReLU), so act_min/act_max stay meaningful.
+      Repr range = plan.tensors().get(l.output()).unsigned() ? Repr.UINT8 : Repr.INT8;
+      int qmin = range.qmin, qmax = range.qmax;
       float inv = out.invScale();
       int actMin = l.actLo() == Double.NEGATIVE_INFINITY ? qmin : FloatOps.quantize((float) l.actLo(), inv, qmin, qmax);
       int actMax = l.actHi() == Double.POSITIVE_INFINITY ? qmax : FloatOps.quantize((float) l.actHi(), inv, qmin, qmax);
