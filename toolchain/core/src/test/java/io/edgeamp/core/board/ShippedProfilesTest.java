@@ -222,4 +222,17 @@ class ShippedProfilesTest {
         () -> new BoardProfiles(List.of(tmp.resolve("missing"))).get("x"));
     assertTrue(none.getMessage().contains("known boards: (none)"), none.getMessage());
   }
+
+  /** The example in board-profiles/README.md is a valid profile. */
+  @Test
+  void readmeExampleLoads(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+    String readme = Files.readString(RepoPaths.profiles().resolve("README.md"));
+    Matcher m = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    assertTrue(m.find(), "README.md has a yaml example");
+    Path f = tmp.resolve("nucleo-f446re.yaml");
+    Files.writeString(f, m.group(1));
+    BoardProfile p = BoardProfiles.load(f);
+    assertEquals("nucleo-f446re", p.id());
+    assertEquals(List.of("elf"), p.flasher().placeholdersUsed());
+  }
 }
