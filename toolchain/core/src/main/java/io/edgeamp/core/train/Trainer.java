@@ -24,6 +24,17 @@ public final class Trainer {
   /** The history, the best epoch (1-based) and its validation loss, and the wall time. */
   public record Result(List<EpochStats> history, int bestEpoch, double bestValLoss, double seconds, boolean stoppedEarly) {}
 
+  /**
+   * Quantization-aware training with a straight-through estimator: {@link #apply} replaces weights
+   * by their quantized values for the forward and backward pass, {@link #restore} puts the float
+   * master weights back before the optimizer applies the gradients (taken at the quantized point).
+   */
+  public interface WeightQuantizer {
+    void apply(Map<String, Tensor> params);
+
+    void restore(Map<String, Tensor> params);
+  }
+
   /** Progress callbacks (a terminal progress bar, MQTT events...). */
   public interface Listener {
     default void batchDone(int epoch, int batch, int batches, double loss) {}
@@ -33,6 +44,12 @@ public final class Trainer {
 
   public static Result train(FloatEngine engine, Tensor xTrain, Tensor yTrain, Tensor xVal, Tensor yVal, Loss loss,
       TrainingConfig cfg, Listener listener) {
+    return train(engine, xTrain, yTrain, xVal, yVal, loss, cfg, listener, null);
+  }
+
+  /** As above; with {@code quantizer} non-null, quantization-aware (straight-through) training. */
+  public static Result train(FloatEngine engine, Tensor xTrain, Tensor yTrain, Tensor xVal, Tensor yVal, Loss loss,
+      TrainingConfig cfg, Listener listener, WeightQuantizer quantizer) {
     int n = xTrain.dim(0);
     if (n == 0) throw new IllegalArgumentException("the training split is empty");
     if (yTrain.dim(0) != n) throw new IllegalArgumentException("training inputs have " + n + " samples but targets " + yTrain.dim(0));
@@ -59,17 +76,22 @@ public final class Trainer {
         // A batch of one sample gives BatchNorm no statistics to speak of; skip the remainder.
         if (to - from < 2 && batches > 1) continue;
         Tensor xb = Batches.rows(xTrain, order, from, to), yb = Batches.rows(yTrain, order, from, to);
+        if (quantizer != null) quantizer.apply(params);
         Pass pass = engine.forward(xb, true, true);
         double l = loss.value(pass.output(), yb);
         if (!Double.isFinite(l)) {
           throw new IllegalStateException("training diverged at epoch " + epoch + " (loss " + l + "); lower the learning rate (now " + cfg.learningRate() + ")");
         }
-        opt.step(pass.parameterGradients(loss.gradient(pass.output(), yb)));
+        Map<String, Tensor> grads = pass.parameterGradients(loss.gradient(pass.output(), yb));
+        if (quantizer != null) quantizer.restore(params);
+        opt.step(grads);
         sum += l * (to - from);
         if (listener != null) listener.batchDone(epoch, b + 1, batches, l);
       }
       // With no validation windows (tiny datasets), model selection falls back to the training loss.
+      if (quantizer != null) quantizer.apply(params);
       double val = xVal.dim(0) == 0 ? sum / n : evaluate(engine, xVal, yVal, loss, cfg.batchSize());
+      if (quantizer != null) quantizer.restore(params);
       boolean improved = val < best;
       if (improved) {
         best = val;

@@ -90,6 +90,24 @@ class TrainerTest {
   }
 
   @Test
+  void quantizationAwareTrainingBeatsPostTrainingQuantizationAtTwoBits() {
+    Tensor[] train = amplitudeData(256, 11), val = amplitudeData(64, 12);
+    FloatEngine e = FloatEngine.compile(io.edgeamp.core.engine.BatchNormFolding.fold(smallRegressor()));
+    Trainer.train(e, train[0], train[1], val[0], val[1], Loss.MSE, TrainingConfig.defaults().withEpochs(30).withBatchSize(32).withLearningRate(3e-3), null);
+    java.util.Map<String, WeightFakeQuant.Spec> specs = new java.util.HashMap<>();
+    for (String w : e.trainableNames()) if (w.endsWith(".weight")) specs.put(w, new WeightFakeQuant.Spec(2, 0));
+    WeightFakeQuant fq = new WeightFakeQuant(specs);
+    fq.apply(e.parameters());
+    double ptq = Trainer.evaluate(e, val[0], val[1], Loss.MSE, 64);
+    fq.restore(e.parameters());
+    Trainer.train(e, train[0], train[1], val[0], val[1], Loss.MSE, TrainingConfig.defaults().withEpochs(15).withBatchSize(32).withLearningRate(1e-3), null, fq);
+    fq.apply(e.parameters());
+    double qat = Trainer.evaluate(e, val[0], val[1], Loss.MSE, 64);
+    fq.restore(e.parameters());
+    assertTrue(qat < 0.5 * ptq, "2-bit validation MSE: post-training " + ptq + ", after QAT " + qat);
+  }
+
+  @Test
   void invalidSettingsAreRejectedWithTheirName() {
     IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> TrainingConfig.defaults().withLearningRate(-1));
     assertTrue(ex.getMessage().contains("learning rate"));
