@@ -7,7 +7,7 @@ package io.edgeamp.core.artifact;
  * <p>model.json:
  * <pre>
  * format, version, model, layout
- * target      {board, requant_mult_bits, power_of_two_scales, npu_bits}
+ * target      {board, requant_mult_bits {"2": m, "4": m, "8": m} (per NPU weight width), power_of_two_scales, npu_bits}
  * input       {tensor, shape (graph, batch -1), transform {formula, scale[], offset[], nodes[], norm_mean[], norm_std[]}}
  * output      {tensor, shape, order}
  * tensors[]   {name, dims [h, w, c], type int8|uint8|float32, scale, inv_scale (float32 values), bytes,

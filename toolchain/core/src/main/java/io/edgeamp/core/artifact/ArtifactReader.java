@@ -116,10 +116,9 @@ public final class ArtifactReader {
     }
 
     TargetSpec target(JsonNode t) {
-      List<Integer> bits = new ArrayList<>();
-      for (JsonNode b : req(t, "npu_bits", "target")) bits.add(b.asInt());
-      return new TargetSpec(req(t, "board", "target").asText(), req(t, "requant_mult_bits", "target").asInt(),
-          req(t, "power_of_two_scales", "target").asBoolean(), bits);
+      Map<Integer, Integer> mult = new java.util.TreeMap<>();
+      req(t, "requant_mult_bits", "target").fields().forEachRemaining(e -> mult.put(Integer.parseInt(e.getKey()), e.getValue().asInt()));
+      return new TargetSpec(req(t, "board", "target").asText(), mult, req(t, "power_of_two_scales", "target").asBoolean());
     }
 
     QLayer layer(JsonNode l, Map<String, QTensor> tensors) {

@@ -69,7 +69,8 @@ public final class ArtifactWriter {
     TargetSpec t = m.target();
     ObjectNode tj = root.putObject("target");
     tj.put("board", t.board());
-    tj.put("requant_mult_bits", t.requantMultBits());
+    ObjectNode mb = tj.putObject("requant_mult_bits");
+    for (var e : t.requantMultBits().entrySet()) mb.put(Integer.toString(e.getKey()), e.getValue());
     tj.put("power_of_two_scales", t.powerOfTwoScales());
     ArrayNode nb = tj.putArray("npu_bits");
     t.npuBits().forEach(nb::add);

@@ -291,12 +291,12 @@ public final class QuantizedModel {
               double m = 0;
               for (int e = 0; e < k; e++) m = Math.max(m, Math.abs(wd[r * k + e]));
               double s = m > 0 ? m / qw : sOut / sIn;
-              if (target.powerOfTwoScales()) s = pow2Ceil(s);
+              if (target.powerOfTwoWeights(b)) s = pow2Ceil(s);
               ws[r] = s;
               for (int e = 0; e < k; e++) w[r * k + e] = (int) Math.max(-qw, Math.min(qw, Math.rint(wd[r * k + e] / s)));
               double bq = Math.rint(l.bias()[r] / (sIn * s));
               bias[r] = (int) Math.max(-(BIAS_LIMIT - 1), Math.min(BIAS_LIMIT - 1, bq));
-              Requant.MultShift ms = Requant.multiplier(sIn * s / sOut, target.requantMultBits());
+              Requant.MultShift ms = Requant.multiplier(sIn * s / sOut, target.requantMultBits(b));
               mult[r] = ms.m();
               shift[r] = ms.n();
             }

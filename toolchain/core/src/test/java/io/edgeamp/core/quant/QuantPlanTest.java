@@ -115,6 +115,31 @@ class QuantPlanTest {
     assertTrue(err < 0.15, "power-of-two 8-bit error " + err);
   }
 
+  @Test
+  void boardProfilesGiveMultiplierWidthsPerWeightWidth() {
+    TargetSpec ti = TargetSpec.of(profile("launchxl-f28p55x"));
+    assertTrue(ti.powerOfTwoScales(), "8-bit layers have 1-bit multipliers, so activation scales are powers of two");
+    Graph g = QuantFixtures.zoo("CLS_4k_NPU", 3, 64, 3, 2);
+    QuantPlan plan = QuantPlan.of(g);
+    Calibration cal = Calibration.run(plan, QuantFixtures.gaussian(3, 32, 3, 64, 1));
+    List<String> wl = plan.weightLayerNames();
+    Map<String, Integer> bits = new java.util.HashMap<>();
+    for (int i = 0; i < wl.size(); i++) bits.put(wl.get(i), i % 2 == 0 ? 8 : 4);
+    QuantizedModel m = QuantizedModel.build(plan, cal, bits, ti);
+    for (QLayer l : m.layers()) {
+      if (!l.kind().hasWeights()) continue;
+      for (int x : l.mult()) assertTrue(l.bits() == 8 ? x == 1 : x >= 1 && x <= 127, l.name() + " (" + l.bits() + " bits): m = " + x);
+    }
+    assertEquals(31, TargetSpec.of(profile("qemu-mps2-an386")).requantMultBits(4));
+  }
+
+  static io.edgeamp.core.board.BoardProfile profile(String id) {
+    java.nio.file.Path dir = java.nio.file.Path.of("").toAbsolutePath();
+    while (dir != null && !java.nio.file.Files.exists(dir.resolve("board-profiles/" + id + ".yaml"))) dir = dir.getParent();
+    if (dir == null) throw new AssertionError("board-profiles/" + id + ".yaml not found above the working directory");
+    return io.edgeamp.core.board.BoardProfiles.load(dir.resolve("board-profiles/" + id + ".yaml"));
+  }
+
   /**
    * Residual block with depthwise conv, average pool, upsampling, a ReLU that cannot be fused (its
    * input has two readers), and a dense layer reading a flattened C x H tensor (columns permuted to HWC).
