@@ -19,6 +19,7 @@
 #define EDGEAMP_EA_CONV_CORE_H
 
 #include "ea_internal.h"
+#include "ea_blk.h"
 
 /* Pointer to the natural-order input window of output pixel p (k_h*in_c bytes): straight into
  * the input when it is contiguous and inside it, else gathered with zero rows into buf. */
@@ -382,45 +383,125 @@ EA_INLINE int32_t ea_kp16(int32_t K)
     return (K + 15) & ~15;
 }
 
-/* Body of ea_conv_hx1_* and ea_pointwise_*.
- * DSP: blocks of four output pixels; their windows are widened into one interleaved, zero-padded
- * column block, then every output channel is one ea_dot1x4 over the padded row. A last block of
- * fewer than four pixels repeats its last pixel (computed, not stored).
- *   scratch: column block 8*kp16 bytes | window buffer K bytes (aligned 4) | row copy kp16 bytes
- * Portable: pairs of pixels and pairs of channels from the byte windows (two window buffers). */
-EA_INLINE void ea_conv_hx1_body(const ea_conv_shape_t *s, const void *in, int in_u8, const uint8_t *w, int wbits,
-                                const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out)
+#if EA_USE_DSP
+/* Channels [c0, c1) of one block of four widened pixels (ea_blk.h). Full blocks with fast
+ * table entries go to the assembly loop; a partial block (nb < 4) or a slow entry takes the raw
+ * accumulators one channel at a time and the exact 64-bit ea_requantize(). */
+EA_INLINE void ea_run_block(ea_blk_args_t *a, void (*blk)(const ea_blk_args_t *), const ea_rqtab_t *tab,
+                            int32_t c0, int32_t c1, int all_fast, int nb, uint8_t *o, int32_t ostride,
+                            const ea_requant_t *rq)
 {
+    if (nb == 4 && all_fast) {
+        a->out = o + c0;
+        a->tab = tab;
+        a->tab_end = tab + (c1 - c0);
+        blk(a);
+    } else {
+        int32_t c, q;
+        for (c = c0; c < c1; c++) {
+            int32_t raw[4];
+            ea_rqtab_t e = tab[c - c0];
+            e.k = 0;
+            a->out = (uint8_t *)raw;
+            a->tab = &e;
+            a->tab_end = &e + 1;
+            blk(a);
+            for (q = 0; q < nb; q++) {
+                o[q * ostride + c] = (uint8_t)ea_requantize(raw[q], rq->mult[c], rq->shift[c], rq->act_min, rq->act_max);
+            }
+        }
+    }
+}
+
+/* DSP body of ea_conv_hx1_* and ea_pointwise_*: output channels in chunks of at most tabcap
+ * (all of them for a convolution, whose scratch is sized by out_c); per chunk the requantization
+ * table, then blocks of four output pixels: their windows widened into one interleaved,
+ * zero-padded column block (a last block of fewer than four pixels repeats its last pixel),
+ * then the channel loop.
+ *   scratch: column block 8*kp16 bytes | four window buffers of K bytes (each aligned 4) |
+ *            tail rows kp16+8 | table of tabcap ea_rqtab_t (40 bytes reserved each) */
+EA_INLINE void ea_conv_dsp(const ea_conv_shape_t *s, const void *in, int in_u8, const uint8_t *w, int wbits,
+                           const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out, int32_t tabcap,
+                           void (*blk)(const ea_blk_args_t *))
+{
+    const int32_t cout = s->out_c, K = s->k_h * s->in_c;
+    const int32_t npix = s->out_h * s->out_w;
+    const int32_t words = ea_row_words(K, wbits);
+    const int32_t kp = ea_kp16(K);
+    uint8_t *o = (uint8_t *)out;
+    const int32_t kal = (K + 3) & ~3;
+    uint8_t *buf = (uint8_t *)(scratch + 2 * kp);
+    uint8_t *tail = buf + 4 * kal;
+    ea_rqtab_t *tab = (ea_rqtab_t *)(void *)(tail + kp + 8);
+    const int32_t rowb = ea_packed_row_bytes(K, wbits);
+    const int32_t over = 4 * words - rowb; /* 0..3 bytes read past a row's end */
+    const int mode0 = ea_clamp_mode(rq);
+    ea_blk_args_t a;
+    int32_t p, c0, nsafe = cout;
+    /* rows from nsafe on would be read past the end of w: a zero-padded copy (at most 3 rows) */
+    if (over > 0) {
+        nsafe = cout - (over + rowb - 1) / rowb;
+        if (nsafe < 0) {
+            nsafe = 0;
+        }
+        memset(tail, 0, (size_t)(kp + 8));
+        memcpy(tail, w + nsafe * rowb, (size_t)((cout - nsafe) * rowb));
+    }
+    a.col = scratch;
+    a.unused = 0;
+    a.nloop = wbits == 8 ? (words + 1) >> 1 : words;
+    a.odd = wbits == 8 ? (words & 1) : 0;
+    a.ostride = cout;
+    a.mode = mode0 == EA_CLAMP_U8 ? EA_MODE_U8 : (mode0 == EA_CLAMP_S8 ? EA_MODE_S8 : EA_MODE_ANY);
+    a.lo = rq->act_min;
+    a.hi = rq->act_max;
+    for (c0 = 0; c0 < cout; c0 += tabcap) {
+        const int32_t c1 = cout - c0 < tabcap ? cout : c0 + tabcap;
+        int all_fast = 1;
+        int32_t c;
+        for (c = c0; c < c1; c++) {
+            const uint8_t *row = c < nsafe ? w + c * rowb : tail + (c - nsafe) * rowb;
+            all_fast &= ea_rq_entry(&tab[c - c0], row, wbits, bias ? bias[c] : 0, rq->mult[c], rq->shift[c]);
+        }
+        for (p = 0; p < npix; p += 4) {
+            const int nb = npix - p < 4 ? (int)(npix - p) : 4;
+            int q;
+            const uint8_t *xs[4];
+            for (q = 0; q < 4; q++) {
+                const int32_t pq = p + (q < nb ? q : nb - 1);
+                xs[q] = ea_window(s, (const uint8_t *)in, pq, buf + q * kal);
+            }
+            if (wbits == 8) {
+                ea_widen_w8(xs, K, in_u8, scratch);
+            } else {
+                for (q = 0; q < 4; q++) {
+                    ea_expand_col(xs[q], K, in_u8, wbits, scratch + q, 4);
+                }
+            }
+            ea_run_block(&a, blk, tab, c0, c1, all_fast, nb, o + p * cout, cout, rq);
+        }
+    }
+}
+#endif
+
+/* Body of ea_conv_hx1_* and ea_pointwise_* (tabcap: requantization table entries the scratch
+ * holds). DSP: ea_conv_dsp. Portable: pairs of pixels and pairs of channels from the byte
+ * windows (two window buffers). */
+EA_INLINE void ea_conv_hx1_body(const ea_conv_shape_t *s, const void *in, int in_u8, const uint8_t *w, int wbits,
+                                const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out,
+                                int32_t tabcap)
+{
+#if EA_USE_DSP
+    ea_conv_dsp(s, in, in_u8, w, wbits, bias, rq, scratch, out, tabcap,
+                wbits == 8 ? ea_blk_w8 : (wbits == 4 ? ea_blk_w4 : ea_blk_w2));
+#else
     const int32_t cout = s->out_c, K = s->k_h * s->in_c;
     const int32_t rowb = ea_packed_row_bytes(K, wbits);
     const int32_t npix = s->out_h * s->out_w;
     uint8_t *o = (uint8_t *)out;
     int32_t p, c;
-#if EA_USE_DSP
-    const int32_t words = ea_row_words(K, wbits);
-    const int mode = ea_clamp_mode(rq);
-    /* Local copies: stores through uint8_t* may alias anything, so fields read inside the loops
-     * would be reloaded after every output byte. */
-    const int32_t *mult = rq->mult, lo = rq->act_min, hi = rq->act_max;
-    const int8_t *shift = rq->shift;
-    uint8_t *buf = (uint8_t *)(scratch + 2 * ea_kp16(K));
-    uint8_t *rowtmp = buf + ((K + 3) & ~3);
-    for (p = 0; p < npix; p += 4) {
-        const int nb = npix - p < 4 ? (int)(npix - p) : 4;
-        int q;
-        for (q = 0; q < 4; q++) {
-            const int32_t pq = p + (q < nb ? q : nb - 1);
-            ea_expand_col(ea_window(s, (const uint8_t *)in, pq, buf), K, in_u8, wbits, scratch + q, 4);
-        }
-        for (c = 0; c < cout; c++) {
-            int32_t acc[4];
-            ea_dot1x4(scratch, ea_row_words_ptr(w, c, rowb, cout, words, rowtmp), words, wbits, bias ? bias[c] : 0, acc);
-            ea_store_pixels(o + p * cout + c, cout, acc[0], acc[1], acc[2], acc[3], nb, 0, mult[c], shift[c], lo, hi,
-                            mode);
-        }
-    }
-#else
     uint8_t *buf0 = (uint8_t *)scratch, *buf1 = buf0 + ((K + 3) & ~3);
+    (void)tabcap;
     for (p = 0; p < npix; p += 2) {
         /* An odd last pixel is computed twice (same window) and stored once. */
         const int two = p + 1 < npix;
@@ -465,7 +546,7 @@ EA_INLINE void ea_pointwise_body(int32_t n_pix, int32_t in_c, int32_t out_c, con
     s.stride_h = 1;
     s.stride_w = 1;
     s.pad_top = 0;
-    ea_conv_hx1_body(&s, in, in_u8, w, wbits, bias, rq, scratch, out);
+    ea_conv_hx1_body(&s, in, in_u8, w, wbits, bias, rq, scratch, out, EA_PW_TABCAP);
 }
 
 /* Body of ea_dense_*: the input vector is widened once (DSP) and shared by all rows.
