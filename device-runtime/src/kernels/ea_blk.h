@@ -58,8 +58,19 @@ void ea_blk_w8(const ea_blk_args_t *a);
 void ea_blk_w4(const ea_blk_args_t *a);
 void ea_blk_w2(const ea_blk_args_t *a);
 
-/* int8 column block of the four windows xs (K bytes each) at col (ea_widen_w8.c). */
+/* Column block of the four windows xs (K bytes each) at col in the pair order of the width's
+ * weight unpack, zero-padded to whole weight words (ea_widen_w8.c, ea_widen_w4.c, ea_widen_w2.c). */
 void ea_widen_w8(const uint8_t *const xs[4], int32_t K, int in_u8, uint32_t *col);
+void ea_widen_w4(const uint8_t *const xs[4], int32_t K, int in_u8, uint32_t *col);
+void ea_widen_w2(const uint8_t *const xs[4], int32_t K, int in_u8, uint32_t *col);
+
+typedef void (*ea_blk_fn)(const ea_blk_args_t *a);
+typedef void (*ea_widen_fn)(const uint8_t *const xs[4], int32_t K, int in_u8, uint32_t *col);
+
+/* The DSP convolution body (ea_conv_run.c). */
+void ea_conv_run(const ea_conv_shape_t *s, const void *in, int in_u8, const uint8_t *w, int wbits,
+                 const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out, int32_t tabcap,
+                 ea_blk_fn blk, ea_widen_fn widen);
 
 /*
  * Table entry for (bias, m, n). Exact for every n in [1, 62]:

@@ -124,7 +124,8 @@ EA_INLINE const uint8_t *ea_row_words_ptr(const uint8_t *w, int32_t c, int32_t r
 }
 
 /*
- * One weight row against four pixels: acc[q] = dot(row, pixel q). The column block holds, for
+ * One weight row against four pixels: acc[q] = dot(row, pixel q). C with the emulated
+ * instructions: the host model of the assembly MAC loops in ea_blk_w*.c. The column block holds, for
  * every halfword pair j, the four pixels' pairs in consecutive words, so a pair of LDRD loads
  * feeds four SMLADs with one unpacked weight pair. Per packed word of weights this costs:
  *   int8:  1 LDR + 2 SXTB16           + 4 LDRD + 8 SMLAD  (16 MACs)
@@ -140,84 +141,6 @@ EA_INLINE void ea_dot1x4(const uint32_t *col, const uint8_t *w, int32_t ng, int 
     const int32_t init = wbits == 8 ? bias : 0, late = wbits == 8 ? 0 : bias;
     int32_t s0 = init, s1 = init, s2 = init, s3 = init;
     if (ng > 0) {
-#if defined(__ARM_FEATURE_DSP)
-        const uint8_t *pw = w;
-        int32_t n = ng;
-        uint32_t wd, t, x, y, v;
-        if (wbits == 8) {
-            __asm__("1:\n\t"
-                    "ldr    %[wd], [%[pw]], #4\n\t"
-                    "ldrd   %[x], %[y], [%[c]], #8\n\t"
-                    "sxtb16 %[t], %[wd]\n\t"
-                    "smlad  %[s0], %[t], %[x], %[s0]\n\t"
-                    "smlad  %[s1], %[t], %[y], %[s1]\n\t"
-                    "ldrd   %[x], %[y], [%[c]], #8\n\t"
-                    "smlad  %[s2], %[t], %[x], %[s2]\n\t"
-                    "smlad  %[s3], %[t], %[y], %[s3]\n\t"
-                    "ldrd   %[x], %[y], [%[c]], #8\n\t"
-                    "sxtb16 %[t], %[wd], ror #8\n\t"
-                    "smlad  %[s0], %[t], %[x], %[s0]\n\t"
-                    "smlad  %[s1], %[t], %[y], %[s1]\n\t"
-                    "ldrd   %[x], %[y], [%[c]], #8\n\t"
-                    "smlad  %[s2], %[t], %[x], %[s2]\n\t"
-                    "smlad  %[s3], %[t], %[y], %[s3]\n\t"
-                    "subs   %[n], %[n], #1\n\t"
-                    "bne    1b\n\t"
-                    : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [pw] "+r"(pw), [c] "+r"(col),
-                      [n] "+r"(n), [wd] "=&r"(wd), [t] "=&r"(t), [x] "=&r"(x), [y] "=&r"(y)
-                    :
-                    : "cc", "memory");
-            (void)v;
-        } else if (wbits == 4) {
-#define EA_MAC4(T)                                   \
-    "ldrd   %[x], %[y], [%[c]], #8\n\t"              \
-    "smlad  %[s0], " T ", %[x], %[s0]\n\t"           \
-    "smlad  %[s1], " T ", %[y], %[s1]\n\t"           \
-    "ldrd   %[x], %[y], [%[c]], #8\n\t"              \
-    "smlad  %[s2], " T ", %[x], %[s2]\n\t"           \
-    "smlad  %[s3], " T ", %[y], %[s3]\n\t"
-            __asm__("1:\n\t"
-                    "ldr    %[wd], [%[pw]], #4\n\t"
-                    "lsl    %[v], %[wd], #4\n\t"
-                    "and    %[v], %[v], #0xF0F0F0F0\n\t" /* low nibbles, x16: (w0,w4),(w2,w6) */
-                    "and    %[wd], %[wd], #0xF0F0F0F0\n\t" /* high nibbles, x16: (w1,w5),(w3,w7) */
-                    "sxtb16 %[t], %[v]\n\t" EA_MAC4("%[t]")
-                    "sxtb16 %[t], %[v], ror #8\n\t" EA_MAC4("%[t]")
-                    "sxtb16 %[t], %[wd]\n\t" EA_MAC4("%[t]")
-                    "sxtb16 %[t], %[wd], ror #8\n\t" EA_MAC4("%[t]")
-                    "subs   %[n], %[n], #1\n\t"
-                    "bne    1b\n\t"
-                    : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [pw] "+r"(pw), [c] "+r"(col),
-                      [n] "+r"(n), [wd] "=&r"(wd), [t] "=&r"(t), [x] "=&r"(x), [y] "=&r"(y), [v] "=&r"(v)
-                    :
-                    : "cc", "memory");
-        } else {
-            __asm__("1:\n\t"
-                    "ldr    %[wd], [%[pw]], #4\n\t"
-                    "lsl    %[v], %[wd], #6\n\t"
-                    "and    %[v], %[v], #0xC0C0C0C0\n\t" /* crumb 0 of each byte, x64 */
-                    "sxtb16 %[t], %[v]\n\t" EA_MAC4("%[t]")
-                    "sxtb16 %[t], %[v], ror #8\n\t" EA_MAC4("%[t]")
-                    "lsl    %[v], %[wd], #4\n\t"
-                    "and    %[v], %[v], #0xC0C0C0C0\n\t" /* crumb 1 */
-                    "sxtb16 %[t], %[v]\n\t" EA_MAC4("%[t]")
-                    "sxtb16 %[t], %[v], ror #8\n\t" EA_MAC4("%[t]")
-                    "lsl    %[v], %[wd], #2\n\t"
-                    "and    %[v], %[v], #0xC0C0C0C0\n\t" /* crumb 2 */
-                    "sxtb16 %[t], %[v]\n\t" EA_MAC4("%[t]")
-                    "sxtb16 %[t], %[v], ror #8\n\t" EA_MAC4("%[t]")
-                    "and    %[wd], %[wd], #0xC0C0C0C0\n\t" /* crumb 3 */
-                    "sxtb16 %[t], %[wd]\n\t" EA_MAC4("%[t]")
-                    "sxtb16 %[t], %[wd], ror #8\n\t" EA_MAC4("%[t]")
-                    "subs   %[n], %[n], #1\n\t"
-                    "bne    1b\n\t"
-                    : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [pw] "+r"(pw), [c] "+r"(col),
-                      [n] "+r"(n), [wd] "=&r"(wd), [t] "=&r"(t), [x] "=&r"(x), [y] "=&r"(y), [v] "=&r"(v)
-                    :
-                    : "cc", "memory");
-#undef EA_MAC4
-        }
-#else
         /* The same algorithm with the emulated instructions (host tests of the DSP path). */
         const uint32_t mask = wbits == 4 ? 0xF0F0F0F0u : 0xC0C0C0C0u;
         int32_t g, i;
@@ -238,7 +161,6 @@ EA_INLINE void ea_dot1x4(const uint32_t *col, const uint8_t *w, int32_t ng, int 
                 col += 4;
             }
         }
-#endif
     }
     /* exact: every term is a multiple of 2^sh; >> is arithmetic with GCC */
     acc[0] = (s0 >> sh) + late;
@@ -338,162 +260,23 @@ EA_INLINE int ea_clamp_mode(const ea_requant_t *rq)
     return (rq->act_min == -128 && rq->act_max == 127) ? EA_CLAMP_S8 : EA_CLAMP_ANY;
 }
 
-/* One requantized output by the n >= 33 shortcut of ea_rq() (k = n - 32, r = 2^(n-33)), clamped. */
-EA_INLINE uint8_t ea_rq_hi(int32_t acc, int32_t m, int32_t k, int32_t r, int mode, int32_t lo, int32_t hi)
-{
-    int32_t y = ea_smmla(acc, m, r) >> k; /* floor(acc*m / 2^32) + r in one SMMLA */
-    if (mode == EA_CLAMP_U8) {
-        return (uint8_t)ea_usat8(y);
-    }
-    if (mode == EA_CLAMP_S8) {
-        return (uint8_t)ea_ssat8(y);
-    }
-    return (uint8_t)(y < lo ? lo : (y > hi ? hi : y));
-}
-
-/* Requantize (acc + bias) of channel c for nb <= 4 consecutive pixels and store them (stride
- * between pixels). The common case, n >= 33 and 4 pixels, is written out so the accumulators stay
- * in registers; everything else goes through ea_requantize(). Same results either way. */
-EA_INLINE void ea_store_pixels(uint8_t *o, int32_t stride, int32_t a0, int32_t a1, int32_t a2, int32_t a3, int nb,
-                               int32_t bias, int32_t m, int32_t n, int32_t lo, int32_t hi, int mode)
-{
-    if (nb == 4 && n >= 33) {
-        const int32_t k = n - 32, r = 1 << (n - 33);
-        o[0] = ea_rq_hi(a0 + bias, m, k, r, mode, lo, hi);
-        o[stride] = ea_rq_hi(a1 + bias, m, k, r, mode, lo, hi);
-        o[2 * stride] = ea_rq_hi(a2 + bias, m, k, r, mode, lo, hi);
-        o[3 * stride] = ea_rq_hi(a3 + bias, m, k, r, mode, lo, hi);
-        return;
-    }
-    o[0] = (uint8_t)ea_requantize(a0 + bias, m, n, lo, hi);
-    if (nb > 1) {
-        o[stride] = (uint8_t)ea_requantize(a1 + bias, m, n, lo, hi);
-    }
-    if (nb > 2) {
-        o[2 * stride] = (uint8_t)ea_requantize(a2 + bias, m, n, lo, hi);
-    }
-    if (nb > 3) {
-        o[3 * stride] = (uint8_t)ea_requantize(a3 + bias, m, n, lo, hi);
-    }
-}
-
 /* Scratch: K rounded up to a whole number of int2 words (the widest padding of any width). */
 EA_INLINE int32_t ea_kp16(int32_t K)
 {
     return (K + 15) & ~15;
 }
 
-#if EA_USE_DSP
-/* Channels [c0, c1) of one block of four widened pixels (ea_blk.h). Full blocks with fast
- * table entries go to the assembly loop; a partial block (nb < 4) or a slow entry takes the raw
- * accumulators one channel at a time and the exact 64-bit ea_requantize(). */
-EA_INLINE void ea_run_block(ea_blk_args_t *a, void (*blk)(const ea_blk_args_t *), const ea_rqtab_t *tab,
-                            int32_t c0, int32_t c1, int all_fast, int nb, uint8_t *o, int32_t ostride,
-                            const ea_requant_t *rq)
-{
-    if (nb == 4 && all_fast) {
-        a->out = o + c0;
-        a->tab = tab;
-        a->tab_end = tab + (c1 - c0);
-        blk(a);
-    } else {
-        int32_t c, q;
-        for (c = c0; c < c1; c++) {
-            int32_t raw[4];
-            ea_rqtab_t e = tab[c - c0];
-            e.k = 0;
-            a->out = (uint8_t *)raw;
-            a->tab = &e;
-            a->tab_end = &e + 1;
-            blk(a);
-            for (q = 0; q < nb; q++) {
-                o[q * ostride + c] = (uint8_t)ea_requantize(raw[q], rq->mult[c], rq->shift[c], rq->act_min, rq->act_max);
-            }
-        }
-    }
-}
-
-/* DSP body of ea_conv_hx1_* and ea_pointwise_*: output channels in chunks of at most tabcap
- * (all of them for a convolution, whose scratch is sized by out_c); per chunk the requantization
- * table, then blocks of four output pixels: their windows widened into one interleaved,
- * zero-padded column block (a last block of fewer than four pixels repeats its last pixel),
- * then the channel loop.
- *   scratch: column block 8*kp16 bytes | four window buffers of K bytes (each aligned 4) |
- *            tail rows kp16+8 | table of tabcap ea_rqtab_t (40 bytes reserved each) */
-EA_INLINE void ea_conv_dsp(const ea_conv_shape_t *s, const void *in, int in_u8, const uint8_t *w, int wbits,
-                           const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out, int32_t tabcap,
-                           void (*blk)(const ea_blk_args_t *))
-{
-    const int32_t cout = s->out_c, K = s->k_h * s->in_c;
-    const int32_t npix = s->out_h * s->out_w;
-    const int32_t words = ea_row_words(K, wbits);
-    const int32_t kp = ea_kp16(K);
-    uint8_t *o = (uint8_t *)out;
-    const int32_t kal = (K + 3) & ~3;
-    uint8_t *buf = (uint8_t *)(scratch + 2 * kp);
-    uint8_t *tail = buf + 4 * kal;
-    ea_rqtab_t *tab = (ea_rqtab_t *)(void *)(tail + kp + 8);
-    const int32_t rowb = ea_packed_row_bytes(K, wbits);
-    const int32_t over = 4 * words - rowb; /* 0..3 bytes read past a row's end */
-    const int mode0 = ea_clamp_mode(rq);
-    ea_blk_args_t a;
-    int32_t p, c0, nsafe = cout;
-    /* rows from nsafe on would be read past the end of w: a zero-padded copy (at most 3 rows) */
-    if (over > 0) {
-        nsafe = cout - (over + rowb - 1) / rowb;
-        if (nsafe < 0) {
-            nsafe = 0;
-        }
-        memset(tail, 0, (size_t)(kp + 8));
-        memcpy(tail, w + nsafe * rowb, (size_t)((cout - nsafe) * rowb));
-    }
-    a.col = scratch;
-    a.unused = 0;
-    a.nloop = wbits == 8 ? (words + 1) >> 1 : words;
-    a.odd = wbits == 8 ? (words & 1) : 0;
-    a.ostride = cout;
-    a.mode = mode0 == EA_CLAMP_U8 ? EA_MODE_U8 : (mode0 == EA_CLAMP_S8 ? EA_MODE_S8 : EA_MODE_ANY);
-    a.lo = rq->act_min;
-    a.hi = rq->act_max;
-    for (c0 = 0; c0 < cout; c0 += tabcap) {
-        const int32_t c1 = cout - c0 < tabcap ? cout : c0 + tabcap;
-        int all_fast = 1;
-        int32_t c;
-        for (c = c0; c < c1; c++) {
-            const uint8_t *row = c < nsafe ? w + c * rowb : tail + (c - nsafe) * rowb;
-            all_fast &= ea_rq_entry(&tab[c - c0], row, wbits, bias ? bias[c] : 0, rq->mult[c], rq->shift[c]);
-        }
-        for (p = 0; p < npix; p += 4) {
-            const int nb = npix - p < 4 ? (int)(npix - p) : 4;
-            int q;
-            const uint8_t *xs[4];
-            for (q = 0; q < 4; q++) {
-                const int32_t pq = p + (q < nb ? q : nb - 1);
-                xs[q] = ea_window(s, (const uint8_t *)in, pq, buf + q * kal);
-            }
-            if (wbits == 8) {
-                ea_widen_w8(xs, K, in_u8, scratch);
-            } else {
-                for (q = 0; q < 4; q++) {
-                    ea_expand_col(xs[q], K, in_u8, wbits, scratch + q, 4);
-                }
-            }
-            ea_run_block(&a, blk, tab, c0, c1, all_fast, nb, o + p * cout, cout, rq);
-        }
-    }
-}
-#endif
-
 /* Body of ea_conv_hx1_* and ea_pointwise_* (tabcap: requantization table entries the scratch
- * holds). DSP: ea_conv_dsp. Portable: pairs of pixels and pairs of channels from the byte
+ * holds). DSP: ea_conv_run (ea_conv_run.c). Portable: pairs of pixels and pairs of channels from the byte
  * windows (two window buffers). */
 EA_INLINE void ea_conv_hx1_body(const ea_conv_shape_t *s, const void *in, int in_u8, const uint8_t *w, int wbits,
                                 const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out,
                                 int32_t tabcap)
 {
 #if EA_USE_DSP
-    ea_conv_dsp(s, in, in_u8, w, wbits, bias, rq, scratch, out, tabcap,
-                wbits == 8 ? ea_blk_w8 : (wbits == 4 ? ea_blk_w4 : ea_blk_w2));
+    ea_conv_run(s, in, in_u8, w, wbits, bias, rq, scratch, out, tabcap,
+                wbits == 8 ? ea_blk_w8 : (wbits == 4 ? ea_blk_w4 : ea_blk_w2),
+                wbits == 8 ? ea_widen_w8 : (wbits == 4 ? ea_widen_w4 : ea_widen_w2));
 #else
     const int32_t cout = s->out_c, K = s->k_h * s->in_c;
     const int32_t rowb = ea_packed_row_bytes(K, wbits);
