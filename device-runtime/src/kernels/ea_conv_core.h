@@ -5,7 +5,7 @@
  * window of k_h rows x in_c channels (HWC, so for W = 1 the window is contiguous in memory),
  * zero rows where the window leaves the input. The DSP path widens the windows of four pixels
  * once and then runs every weight row over them, so each unpacked weight pair serves four
- * pixels (ea_dot1x4); the portable path does two pixels x two channels from the bytes.
+ * pixels (ea_blk_w*, ea_conv_run.c); the portable path does two pixels x two channels from the bytes.
  *
  * DSP column order. Weights of one 32-bit word unpack into halfword pairs without shuffling:
  *   int8 (G = 4 per word):  SXTB16 w -> (w0,w2), SXTB16 ror8 -> (w1,w3)
