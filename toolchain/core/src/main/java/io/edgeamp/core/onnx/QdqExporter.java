@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.AttributeProto.AttributeType;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
@@ -42,8 +43,12 @@ import java.util.Set;
  * <ul>
  *   <li><b>NPU weights</b> (2, 4 or 8 bits): {@code DequantizeLinear(q, s_w, 0, axis = output channel)} with
  *       {@code q} the integer weights of the model in the ONNX layout, stored as INT8. A 4-bit weight is an int8
- *       value in [-7, 7], a 2-bit weight one in [-1, 1]: numerically identical to ONNX INT4/INT2 storage, which
- *       would need opset 21 (INT4 in Q/DQ) and is not used; the bit width of each layer is in the metadata.
+ *       value in [-7, 7], a 2-bit weight one in [-1, 1]: numerically identical to ONNX INT4/INT2 storage. That is the
+ *       default ({@link WeightStorage#INT8}), at opset 17. {@link WeightStorage#INT4} stores 2- and 4-bit layers as
+ *       ONNX INT4 (two per byte, low nibble first), which needs opset 21 and IR version 10 (ONNX Runtime 1.22 runs
+ *       it, per-axis scale included; the other ops keep their opset-17 form, which opset 21 accepts unchanged).
+ *       ONNX has no INT2 before opset 25, so 2-bit weights are INT4 values in [-1, 1]. The bit width of each layer
+ *       is in the metadata either way.
  *   <li><b>NPU biases</b>: {@code DequantizeLinear(int32 bias, s_in * s_w[c], 0, axis = channel)}, the integer
  *       bias of the device (DESIGN.md: int32 at scale s_in * s_w[c]), the form ONNX Runtime's QDQ fusion turns
  *       into the bias of QLinearConv / QGemm. Where the bias was merged from a separate Add of a constant, the
@@ -65,9 +70,25 @@ public final class QdqExporter {
   /** Metadata key describing the representation. */
   public static final String META_FORMAT = "edgeamp.qdq.format";
 
-  /** Writes the QDQ model to {@code file} atomically (temporary file, then rename). */
+  /** How NPU weights of 2 and 4 bits are stored (8-bit weights are always INT8). */
+  public enum WeightStorage {
+    /** INT8 values within +-(2^(b-1)-1); opset 17, IR 8: what every QDQ consumer reads. */
+    INT8,
+    /** ONNX INT4 for 2- and 4-bit layers; opset 21, IR 10 (ONNX Runtime 1.18+). */
+    INT4
+  }
+
+  /** Opset and IR version of {@link WeightStorage#INT4} models (INT4 in QuantizeLinear/DequantizeLinear). */
+  public static final int INT4_OPSET = 21;
+  public static final int INT4_IR_VERSION = 10;
+
+  /** Writes the QDQ model (INT8 weights, opset 17) to {@code file} atomically (temporary file, then rename). */
   public static void write(QuantizedModel model, Graph floatGraph, Path file) throws IOException {
-    byte[] bytes = toBytes(model, floatGraph);
+    write(model, floatGraph, file, WeightStorage.INT8);
+  }
+
+  public static void write(QuantizedModel model, Graph floatGraph, Path file, WeightStorage storage) throws IOException {
+    byte[] bytes = toModel(model, floatGraph, storage).toByteArray();
     try {
       AtomicFiles.write(file, bytes);
     } catch (UncheckedIOException e) {
@@ -77,7 +98,12 @@ public final class QdqExporter {
 
   /** The QDQ model as bytes (for an artifact's extra files, e.g. {@code model.qdq.onnx}). */
   public static byte[] toBytes(QuantizedModel model, Graph floatGraph) {
-    return toModel(model, floatGraph).toByteArray();
+    return toModel(model, floatGraph, WeightStorage.INT8).toByteArray();
+  }
+
+  /** The QDQ model with INT8 weight storage, opset 17. */
+  public static ModelProto toModel(QuantizedModel model, Graph floatGraph) {
+    return toModel(model, floatGraph, WeightStorage.INT8);
   }
 
   /**
@@ -86,13 +112,17 @@ public final class QdqExporter {
    *
    * @throws IllegalArgumentException if the graph's nodes and values do not match the model's layers and tensors
    */
-  public static ModelProto toModel(QuantizedModel model, Graph floatGraph) {
+  public static ModelProto toModel(QuantizedModel model, Graph floatGraph, WeightStorage storage) {
     Graph g = BatchNormFolding.fold(floatGraph);
-    Extension ext = new Extension(model, g);
+    Extension ext = new Extension(model, g, storage);
     ModelProto m = new OnnxExporter(ext).toModel(g);
     m = ext.outputFromDequantize(m);
     ModelProto.Builder b = m.toBuilder();
-    b.addMetadataProps(meta(META_FORMAT, "QDQ: NPU weights int8 values within +-(2^(b-1)-1) per output channel (zero point 0), "
+    if (storage == WeightStorage.INT4) {
+      b.setIrVersion(INT4_IR_VERSION).clearOpsetImport().addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(INT4_OPSET));
+    }
+    b.addMetadataProps(meta(META_FORMAT, "QDQ: NPU weights " + (storage == WeightStorage.INT4 ? "int4 (2/4-bit layers) or int8" : "int8")
+        + " values within +-(2^(b-1)-1) per output channel (zero point 0), "
         + "NPU biases int32 at s_in*s_w, 8-bit activations Q/DQ with zero point 0 (int8, or uint8 after ReLU), CPU layers float32"));
     StringBuilder bits = new StringBuilder();
     for (QLayer l : model.layers()) bits.append(bits.length() == 0 ? "" : ",").append(l.name()).append('=').append(l.bits());
@@ -114,11 +144,13 @@ public final class QdqExporter {
     /** Graph value -> the 8-bit tensor of the model it holds (Q/DQ goes after it). */
     private final Map<String, QTensor> quantized = new HashMap<>();
     private final Map<String, WeightUse> weights = new HashMap<>();
+    private final WeightStorage storage;
     private String outputDequantized;
 
-    Extension(QuantizedModel model, Graph g) {
+    Extension(QuantizedModel model, Graph g, WeightStorage storage) {
       this.model = model;
       this.g = g;
+      this.storage = storage;
       Map<String, Node> nodes = new HashMap<>();
       Set<String> values = new HashSet<>();
       for (ValueInfo v : g.inputs()) values.add(v.name());
@@ -231,6 +263,11 @@ public final class QdqExporter {
       // The device weights are alpha * W (alpha folded in by the plan); the Gemm multiplies by alpha again.
       float[] scales = new float[rows];
       for (int r = 0; r < rows; r++) scales[r] = (float) (l.weightScales()[r] / alpha);
+      if (storage == WeightStorage.INT4 && l.bits() <= 4) {
+        byte[] packed = new byte[(onnx.length + 1) / 2];
+        for (int e = 0; e < onnx.length; e++) packed[e / 2] |= (byte) ((onnx[e] & 0xf) << (4 * (e % 2)));
+        return dequantize(name, value.shape(), DataType.INT4_VALUE, packed, scales, axis, ctx);
+      }
       return dequantize(name, value.shape(), DataType.INT8_VALUE, onnx, scales, axis, ctx);
     }
 
@@ -257,9 +294,9 @@ public final class QdqExporter {
       for (int d : shape) qt.addDims(d);
       ctx.addInitializer(qt.build());
       ctx.addInitializer(TensorProtos.floats(s, new long[] {scales.length}, scales));
-      int width = type == DataType.INT32_VALUE ? 4 : 1;
+      int bytes = type == DataType.INT32_VALUE ? 4 * scales.length : type == DataType.INT4_VALUE ? (scales.length + 1) / 2 : scales.length;
       ctx.addInitializer(TensorProto.newBuilder().setName(z).setDataType(type).addDims(scales.length)
-          .setRawData(ByteString.copyFrom(new byte[width * scales.length])).build());
+          .setRawData(ByteString.copyFrom(new byte[bytes])).build());
       String out = ctx.freshName(name + "_dequantized");
       ctx.addNode(NodeProto.newBuilder().setName(ctx.freshName(name + "_DequantizeLinear")).setOpType("DequantizeLinear")
           .addInput(q).addInput(s).addInput(z).addOutput(out)

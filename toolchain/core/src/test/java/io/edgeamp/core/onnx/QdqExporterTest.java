@@ -116,12 +116,16 @@ class QdqExporterTest {
   }
 
   static void check(String what, Trained t, Map<String, Integer> bits) throws Exception {
+    check(what, t, bits, QdqExporter.WeightStorage.INT8);
+  }
+
+  static void check(String what, Trained t, Map<String, Integer> bits, QdqExporter.WeightStorage storage) throws Exception {
     QuantizedModel m = QuantizedModel.build(t.plan(), t.calibration(), bits, TargetSpec.GENERIC);
-    byte[] qdq = QdqExporter.toBytes(m, t.plan().floatGraph());
+    byte[] qdq = QdqExporter.toModel(m, t.plan().floatGraph(), storage).toByteArray();
     double floatMetric = t.model().metrics().get("val").get(TaskEvaluation.primaryMetric(t.data().task()));
     for (OptLevel level : new OptLevel[] {OptLevel.ALL_OPT, OptLevel.NO_OPT}) {
       Agreement a = agreement(t, m, qdq, level);
-      System.out.printf(Locale.ROOT, "QDQ %-10s %-8s bits %s (float %.4f): %s%n", what, level == OptLevel.ALL_OPT ? "ort-all" : "ort-none",
+      System.out.printf(Locale.ROOT, "QDQ %-10s %s %-8s bits %s (float %.4f): %s%n", what, storage, level == OptLevel.ALL_OPT ? "ort-all" : "ort-none",
           bits.values(), floatMetric, a);
       assertTrue(a.maxSteps() <= MAX_STEPS, what + " " + level + ": " + a);
       assertTrue(a.delta() <= a.metricTolerance(), what + " " + level + ": " + a);
@@ -150,6 +154,27 @@ class QdqExporterTest {
   void forecastingMixed4And8BitRunsInOrtLikeTheIntegerModel() throws Exception {
     Trained t = QdqFixtures.forecasting();
     check("FCST_3k", t, bits(t, 4, 8, 4, 8, 8));
+  }
+
+  /** 2- and 4-bit weights as ONNX INT4 (opset 21): ORT 1.22 runs them per axis, with the same results. */
+  @Test
+  void int4WeightStorageRunsInOrtLikeTheIntegerModel() throws Exception {
+    Trained t = QdqFixtures.forecasting();
+    Map<String, Integer> b = bits(t, 4, 8, 2, 8, 4);
+    QuantizedModel m = QuantizedModel.build(t.plan(), t.calibration(), b, TargetSpec.GENERIC);
+    ModelProto model = QdqExporter.toModel(m, t.plan().floatGraph(), QdqExporter.WeightStorage.INT4);
+    assertEquals(QdqExporter.INT4_OPSET, model.getOpsetImport(0).getVersion());
+    assertEquals(QdqExporter.INT4_IR_VERSION, model.getIrVersion());
+    Map<String, TensorProto> inits = new HashMap<>();
+    for (TensorProto x : model.getGraph().getInitializerList()) inits.put(x.getName(), x);
+    for (QLayer l : m.layers()) {
+      if (!l.kind().hasWeights()) continue;
+      String w = t.plan().floatGraph().nodes().stream().filter(n -> n.name().equals(l.name())).findFirst().orElseThrow().input(1);
+      TensorProto q = inits.get(w + "_quantized");
+      assertEquals(l.bits() <= 4 ? TensorProto.DataType.INT4_VALUE : TensorProto.DataType.INT8_VALUE, q.getDataType(), l.name());
+      assertEquals(q.getDataType(), inits.get(w + "_zero_point").getDataType(), l.name());
+    }
+    check("FCST_3k", t, b, QdqExporter.WeightStorage.INT4);
   }
 
   // ---- structure ---------------------------------------------------------------------------------
