@@ -45,6 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  * in another order. So an intermediate value that lands within a rounding error of a half code rounds the
  * other way now and then; the flip moves the next layers' values by about one code each, so an output window
  * may differ by a code or two, rarely more. Per window: at most {@value #MAX_STEPS} output quantization steps.
+ * Such near-ties are rare (a value must land within float rounding, ~1e-6 relative, of a half code), so at most
+ * {@value #DIFFERING_WINDOWS_FRACTION} of the windows may differ at all: this is the sharpest check, a bias scale
+ * off by 2% stays within 2 steps but changes most windows by a code.
  * Metrics follow from the same few codes: R^2 within {@value #R2_TOL}; accuracy within 1% of the windows (an
  * argmax changes only when the top two logits are within a code or two); SMAPE within {@value #SMAPE_TOL}
  * percentage points. A wrong scale anywhere moves outputs by many codes (see the tests at the end).
@@ -54,6 +57,7 @@ class QdqExporterTest {
   static final double R2_TOL = 0.005;
   static final double ACCURACY_TOL_FRACTION = 0.01;
   static final double SMAPE_TOL = 0.1;
+  static final double DIFFERING_WINDOWS_FRACTION = 0.02;
 
   /** Agreement of the exported model in ORT with the integer model on the validation split. */
   record Agreement(String metric, double java, double ort, double maxSteps, long windowsOff, int windows, int outputs) {
@@ -71,7 +75,7 @@ class QdqExporterTest {
     }
 
     boolean ok() {
-      return maxSteps <= MAX_STEPS && delta() <= metricTolerance();
+      return maxSteps <= MAX_STEPS && windowsOff <= DIFFERING_WINDOWS_FRACTION * windows && delta() <= metricTolerance();
     }
 
     @Override
@@ -128,6 +132,7 @@ class QdqExporterTest {
       System.out.printf(Locale.ROOT, "QDQ %-10s %s %-8s bits %s (float %.4f): %s%n", what, storage, level == OptLevel.ALL_OPT ? "ort-all" : "ort-none",
           bits.values(), floatMetric, a);
       assertTrue(a.maxSteps() <= MAX_STEPS, what + " " + level + ": " + a);
+      assertTrue(a.windowsOff() <= DIFFERING_WINDOWS_FRACTION * a.windows(), what + " " + level + ": " + a);
       assertTrue(a.delta() <= a.metricTolerance(), what + " " + level + ": " + a);
     }
   }
