@@ -41,8 +41,11 @@ import java.util.Set;
  * QDQ-aware tool, and Netron for reading) computes what the device computes, up to rounding.
  *
  * <ul>
- *   <li><b>NPU weights</b> (2, 4 or 8 bits): {@code DequantizeLinear(q, s_w, 0, axis = output channel)} with
- *       {@code q} the integer weights of the model in the ONNX layout, stored as INT8. A 4-bit weight is an int8
+ *   <li><b>NPU weights</b> (2, 4 or 8 bits): {@code DequantizeLinear(q, s_w', 0, axis = output channel)} with
+ *       {@code q} the integer weights of the model in the ONNX layout, stored as INT8, and {@code s_w'} the weight
+ *       scale the device effectively applies through its requantization multiplier,
+ *       {@code s_w'[c] = m[c] 2^-n[c] s_out / s_in} (equal to s_w[c] within 2^-30 with 31-bit multipliers; on a
+ *       board with narrow multipliers it differs from model.json's s_w by the multiplier's rounding). A 4-bit weight is an int8
  *       value in [-7, 7], a 2-bit weight one in [-1, 1]: numerically identical to ONNX INT4/INT2 storage. That is the
  *       default ({@link WeightStorage#INT8}), at opset 17. {@link WeightStorage#INT4} stores 2- and 4-bit layers as
  *       ONNX INT4 (two per byte, low nibble first), which needs opset 21 and IR version 10 (ONNX Runtime 1.22 runs
@@ -50,7 +53,7 @@ import java.util.Set;
  *       ONNX has no INT2 before opset 25, so 2-bit weights are INT4 values in [-1, 1]. The bit width of each layer
  *       is in the metadata either way.
  *   <li><b>NPU biases</b>: {@code DequantizeLinear(int32 bias, s_in * s_w[c], 0, axis = channel)}, the integer
- *       bias of the device (DESIGN.md: int32 at scale s_in * s_w[c]), the form ONNX Runtime's QDQ fusion turns
+ *       bias of the device (DESIGN.md: int32 at scale s_in * s_w[c], here s_in * s_w'[c]), the form ONNX Runtime's QDQ fusion turns
  *       into the bias of QLinearConv / QGemm. Where the bias was merged from a separate Add of a constant, the
  *       float bias values are kept instead.
  *   <li><b>8-bit activations</b>: a QuantizeLinear/DequantizeLinear pair on every int8/uint8 tensor of the model
@@ -261,8 +264,9 @@ public final class QdqExporter {
         axis = transB ? 0 : 1;
       }
       // The device weights are alpha * W (alpha folded in by the plan); the Gemm multiplies by alpha again.
+      double[] sw = effectiveWeightScales(l);
       float[] scales = new float[rows];
-      for (int r = 0; r < rows; r++) scales[r] = (float) (l.weightScales()[r] / alpha);
+      for (int r = 0; r < rows; r++) scales[r] = (float) (sw[r] / alpha);
       if (storage == WeightStorage.INT4 && l.bits() <= 4) {
         byte[] packed = new byte[(onnx.length + 1) / 2];
         for (int e = 0; e < onnx.length; e++) packed[e / 2] |= (byte) ((onnx[e] & 0xf) << (4 * (e % 2)));
@@ -281,11 +285,25 @@ public final class QdqExporter {
       for (int i = shape.length - 1; i >= 0 && axis < 0; i--) if (shape[i] == rows) axis = i;
       if (value.size() != rows || axis < 0 || beta == 0) return OnnxExportExtension.super.weight(name, value, ctx); // broadcast: keep float
       double sIn = model.tensor(l.inputs().get(0)).scale();
+      double[] sw = effectiveWeightScales(l);
       ByteBuffer buf = ByteBuffer.allocate(4 * rows).order(ByteOrder.LITTLE_ENDIAN);
       for (int b : l.bias()) buf.putInt(b);
       float[] scales = new float[rows];
-      for (int r = 0; r < rows; r++) scales[r] = (float) (sIn * l.weightScales()[r] / beta);
+      for (int r = 0; r < rows; r++) scales[r] = (float) (sIn * sw[r] / beta);
       return dequantize(name, shape, DataType.INT32_VALUE, buf.array(), scales, axis, ctx);
+    }
+
+    /**
+     * The weight scales the device effectively applies: it requantizes with {@code m[c] / 2^n[c]} in place of
+     * {@code s_in * s_w[c] / s_out}, so {@code s_w'[c] = m[c] * 2^-n[c] * s_out / s_in}. With 31-bit multipliers
+     * this is s_w[c] to about 2^-30; with narrow ones (8-bit: up to 1/128 off) only this makes the float math of
+     * the QDQ model compute what the device computes.
+     */
+    private double[] effectiveWeightScales(QLayer l) {
+      double sIn = model.tensor(l.inputs().get(0)).scale(), sOut = model.tensor(l.output()).scale();
+      double[] s = new double[l.rows()];
+      for (int r = 0; r < s.length; r++) s[r] = Math.scalb((double) l.mult()[r], -l.shift()[r]) * sOut / sIn;
+      return s;
     }
 
     private static String dequantize(String name, int[] shape, int type, byte[] raw, float[] scales, int axis, OnnxExportContext ctx) {

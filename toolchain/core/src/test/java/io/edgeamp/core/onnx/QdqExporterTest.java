@@ -25,7 +25,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +57,8 @@ class QdqExporterTest {
   static final double ACCURACY_TOL_FRACTION = 0.01;
   static final double SMAPE_TOL = 0.1;
   static final double DIFFERING_WINDOWS_FRACTION = 0.02;
+  /** With 8-bit multipliers m/2^n has few bits, so acc * m / 2^n hits an exact half code far more often (see below). */
+  static final double DIFFERING_WINDOWS_FRACTION_NARROW = 0.1;
 
   /** Agreement of the exported model in ORT with the integer model on the validation split. */
   record Agreement(String metric, double java, double ort, double maxSteps, long windowsOff, int windows, int outputs) {
@@ -124,15 +125,21 @@ class QdqExporterTest {
   }
 
   static void check(String what, Trained t, Map<String, Integer> bits, QdqExporter.WeightStorage storage) throws Exception {
-    QuantizedModel m = QuantizedModel.build(t.plan(), t.calibration(), bits, TargetSpec.GENERIC);
+    check(what, t, bits, storage, TargetSpec.GENERIC);
+  }
+
+  static void check(String what, Trained t, Map<String, Integer> bits, QdqExporter.WeightStorage storage, TargetSpec target) throws Exception {
+    QuantizedModel m = QuantizedModel.build(t.plan(), t.calibration(), bits, target);
     byte[] qdq = QdqExporter.toModel(m, t.plan().floatGraph(), storage).toByteArray();
     double floatMetric = t.model().metrics().get("val").get(TaskEvaluation.primaryMetric(t.data().task()));
     for (OptLevel level : new OptLevel[] {OptLevel.ALL_OPT, OptLevel.NO_OPT}) {
       Agreement a = agreement(t, m, qdq, level);
-      System.out.printf(Locale.ROOT, "QDQ %-10s %s %-8s bits %s (float %.4f): %s%n", what, storage, level == OptLevel.ALL_OPT ? "ort-all" : "ort-none",
+      System.out.printf(Locale.ROOT, "QDQ %-10s %s %s %-8s bits %s (float %.4f): %s%n", what, target.board(), storage, level == OptLevel.ALL_OPT ? "ort-all" : "ort-none",
           bits.values(), floatMetric, a);
       assertTrue(a.maxSteps() <= MAX_STEPS, what + " " + level + ": " + a);
-      assertTrue(a.windowsOff() <= DIFFERING_WINDOWS_FRACTION * a.windows(), what + " " + level + ": " + a);
+      boolean narrow = target.requantMultBits().values().stream().anyMatch(b -> b < 16);
+      double differing = narrow ? DIFFERING_WINDOWS_FRACTION_NARROW : DIFFERING_WINDOWS_FRACTION;
+      assertTrue(a.windowsOff() <= differing * a.windows(), what + " " + level + ": " + a);
       assertTrue(a.delta() <= a.metricTolerance(), what + " " + level + ": " + a);
     }
   }
@@ -159,6 +166,20 @@ class QdqExporterTest {
   void forecastingMixed4And8BitRunsInOrtLikeTheIntegerModel() throws Exception {
     Trained t = QdqFixtures.forecasting();
     check("FCST_3k", t, bits(t, 4, 8, 4, 8, 8));
+  }
+
+  /**
+   * A board with 8-bit requantization multipliers: the device scales by m/2^n, up to 1/128 away from
+   * s_in * s_w / s_out; the export's weight scales are the effective ones, so ORT still computes what the device does
+   * (with s_in * s_w / s_out instead: up to 3 steps, 215 of 465 windows off). What remains are exact ties: with an
+   * 8-bit m and a shift n of 10-20, acc * m / 2^n is a multiple of 2^-n and lands exactly on a half code now and
+   * then, which the device rounds up and ORT to even (non-ties are at least 2^-n from a half code, more than float32
+   * error): one code, in more windows than with 31-bit multipliers.
+   */
+  @Test
+  void eightBitMultipliersAreExportedAsTheEffectiveScales() throws Exception {
+    Trained t = QdqFixtures.regression();
+    check("REGR_13k", t, bits(t, 8, 4, 8, 4, 8), QdqExporter.WeightStorage.INT8, TargetSpec.of("mult8", 8, false, List.of(2, 4, 8)));
   }
 
   /** 2- and 4-bit weights as ONNX INT4 (opset 21): ORT 1.22 runs them per axis, with the same results. */
@@ -271,43 +292,43 @@ class QdqExporterTest {
 
   // ---- the checks catch a broken export -----------------------------------------------------------
 
-  /** The same model with one layer's weight scales off by 10%: the exported model is wrong, the checks see it. */
+  /** The export with one layer's weight scales off by 10%: ORT computes something else, the checks see it. */
   @Test
   void aWrongWeightScaleFailsTheChecks() throws Exception {
     Trained t = QdqFixtures.regression();
     QuantizedModel m = QuantizedModel.build(t.plan(), t.calibration(), bits(t, 8, 4, 8, 4, 8), TargetSpec.GENERIC);
-    List<QLayer> layers = new ArrayList<>();
-    for (QLayer l : m.layers()) {
-      if (l.name().equals(t.plan().weightLayerNames().get(1))) {
-        double[] ws = l.weightScales().clone();
-        for (int r = 0; r < ws.length; r++) ws[r] *= 1.1;
-        l = new QLayer(l.name(), l.kind(), l.inputs(), l.output(), l.inputDims(), l.outputDims(), l.geometry(), l.nodes(), l.bits(), l.target(),
-            l.rowLength(), l.weights(), l.bias(), ws, l.mult(), l.shift(), l.actMin(), l.actMax(), l.weightsF(), l.biasF(), l.clampLo(), l.clampHi());
-      }
-      layers.add(l);
-    }
-    QuantizedModel broken = copy(m, layers, m.tensors());
-    Agreement a = agreement(t, m, QdqExporter.toBytes(broken, t.plan().floatGraph()), OptLevel.NO_OPT);
+    String layer = t.plan().weightLayerNames().get(1);
+    String w = t.plan().floatGraph().nodes().stream().filter(n -> n.name().equals(layer)).findFirst().orElseThrow().input(1);
+    byte[] broken = scaled(QdqExporter.toModel(m, t.plan().floatGraph()), w + "_scale", 1.1f);
+    Agreement a = agreement(t, m, broken, OptLevel.NO_OPT);
     System.out.println("QDQ broken weight scale: " + a);
     assertFalse(a.ok(), "a 10% weight scale error must fail the agreement: " + a);
   }
 
-  /** The same model with one activation scale halved (so it clips): the checks see it. */
+  /** The export with one activation's Q/DQ scale halved (so it clips): the checks see it. */
   @Test
   void aWrongActivationScaleFailsTheChecks() throws Exception {
     Trained t = QdqFixtures.forecasting();
     QuantizedModel m = QuantizedModel.build(t.plan(), t.calibration(), bits(t, 4, 8, 4, 8, 8), TargetSpec.GENERIC);
-    String victim = m.layers().get(1).output();
-    Map<String, QTensor> tensors = new LinkedHashMap<>(m.tensors());
-    QTensor v = tensors.get(victim);
-    tensors.put(victim, new QTensor(v.name(), v.dims(), v.repr(), v.scale() / 2, v.firstLayer(), v.lastLayer()));
-    Agreement a = agreement(t, m, QdqExporter.toBytes(copy(m, m.layers(), tensors), t.plan().floatGraph()), OptLevel.NO_OPT);
+    byte[] broken = scaled(QdqExporter.toModel(m, t.plan().floatGraph()), m.layers().get(1).output() + "_scale", 0.5f);
+    Agreement a = agreement(t, m, broken, OptLevel.NO_OPT);
     System.out.println("QDQ broken activation scale: " + a);
     assertFalse(a.ok(), "a halved activation scale must fail the agreement: " + a);
   }
 
-  private static QuantizedModel copy(QuantizedModel m, List<QLayer> layers, Map<String, QTensor> tensors) {
-    return new QuantizedModel(m.name(), layers, tensors, m.inputTensor(), m.outputTensor(), m.inputShape(), m.outputShape(), m.inputTransform(),
-        m.target(), m.provenance());
+  /** {@code model} with the float initializer {@code name} multiplied by {@code factor}. */
+  private static byte[] scaled(ModelProto model, String name, float factor) {
+    GraphProto.Builder g = model.getGraph().toBuilder();
+    boolean found = false;
+    for (int i = 0; i < g.getInitializerCount(); i++) {
+      TensorProto x = g.getInitializer(i);
+      if (!x.getName().equals(name)) continue;
+      TensorProto.Builder b = x.toBuilder().clearFloatData();
+      for (float f : x.getFloatDataList()) b.addFloatData(f * factor);
+      g.setInitializer(i, b);
+      found = true;
+    }
+    assertTrue(found, "no initializer " + name);
+    return model.toBuilder().setGraph(g).build().toByteArray();
   }
 }
