@@ -57,7 +57,6 @@ public final class EmbeddedBroker implements AutoCloseable {
       p.setProperty("websocket_port", "disabled");
       p.setProperty("persistence_enabled", "true");
       p.setProperty("data_path", dataDir.toAbsolutePath().toString());
-      p.setProperty("persistent_store", dataDir.resolve("moquette_store.h2").toAbsolutePath().toString());
       p.setProperty("telemetry_enabled", "false"); // Moquette reports usage to its authors by default
       p.setProperty("netty.mqtt.message_size", Integer.toString(32 << 20));
       p.setProperty("immediate_buffer_flush", "true");

@@ -31,9 +31,13 @@ import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
  * The server's MQTT side, on Eclipse Paho (MQTT 3.1.1, which both Moquette 0.17 and Mosquitto speak).
  *
  * <ul>
- *   <li>One main client (persistent session, file persistence in the work directory, disconnected
- *       buffer persisted too, automatic reconnect) publishes events, telemetry and results and takes
- *       job submissions. Its LWT marks the server offline.</li>
+ *   <li>One publishing client (persistent session, file persistence in the work directory,
+ *       disconnected buffer persisted too, automatic reconnect) publishes events, telemetry and
+ *       results. Its LWT marks the server offline.</li>
+ *   <li>One subscribing client (persistent session, file persistence) takes job submissions. It is
+ *       separate because Paho 1.2.5 routes every new message into a non-empty disconnected buffer
+ *       to keep order, and a SUBSCRIBE there fails with a ClassCastException (MqttSubscribe cast to
+ *       MqttPublish in ClientState.persistBufferedMessage): the subscriber has no buffer.</li>
  *   <li>One small client per board carries that board's retained status with an LWT "offline", since
  *       an MQTT connection has exactly one will.</li>
  *   <li>Submissions arrive through the client-wide callback (Paho's per-subscription listeners do not
@@ -58,6 +62,7 @@ public final class MqttBridge implements AutoCloseable {
   private final Map<String, MqttAsyncClient> boardClients = new ConcurrentHashMap<>();
   private final Map<String, String> boardStatus = new ConcurrentHashMap<>();
   private MqttAsyncClient main;
+  private MqttAsyncClient sub;
   private volatile BiConsumer<String, byte[]> submitHandler = (t, p) -> { };
   private volatile Consumer<String> deliveredHandler = j -> { };
 
@@ -85,10 +90,9 @@ public final class MqttBridge implements AutoCloseable {
     this.deliveredHandler = handler;
   }
 
-  /** Connects the main client (blocking, up to the timeout; it keeps retrying in the background). */
+  /** Connects both clients (blocking, up to the timeout; they keep retrying in the background). */
   public void connect(long timeoutMs) throws MqttException {
-    Path persist = cfg.workDir.resolve("mqtt-client");
-    main = new MqttAsyncClient(url, cfg.serverId, new MqttDefaultFilePersistence(persist.toString()));
+    main = new MqttAsyncClient(url, cfg.serverId, new MqttDefaultFilePersistence(cfg.workDir.resolve("mqtt-pub").toString()));
     DisconnectedBufferOptions buf = new DisconnectedBufferOptions();
     buf.setBufferEnabled(true);
     buf.setPersistBuffer(true);
@@ -98,26 +102,19 @@ public final class MqttBridge implements AutoCloseable {
     main.setCallback(new MqttCallbackExtended() {
       @Override
       public void connectComplete(boolean reconnect, String serverURI) {
-        // Off the callback thread: subscribe() waits for a SUBACK that this thread would deliver.
-        io.execute(() -> afterConnect(reconnect));
+        io.execute(() -> {
+          publishNow(main, topics.serverStatus(cfg.serverId), state("online"), 1, true, null);
+          LOG.log(Level.INFO, "MQTT publisher {0} to {1}", new Object[] {reconnect ? "reconnected" : "connected", url});
+        });
       }
 
       @Override
       public void connectionLost(Throwable cause) {
-        LOG.log(Level.INFO, "MQTT connection lost: {0}", String.valueOf(cause));
+        LOG.log(Level.INFO, "MQTT publisher connection lost: {0}", String.valueOf(cause));
       }
 
       @Override
-      public void messageArrived(String topic, MqttMessage message) {
-        try {
-          if (topic.equals(topics.submit())) {
-            submitHandler.accept(topic, message.getPayload());
-          }
-        } catch (RuntimeException e) {
-          // Never throw here: Paho would drop the connection. The handler reports its own rejections.
-          LOG.log(Level.WARNING, "job submission failed", e);
-        }
-      }
+      public void messageArrived(String topic, MqttMessage message) { }
 
       @Override
       public void deliveryComplete(IMqttDeliveryToken token) {
@@ -130,16 +127,64 @@ public final class MqttBridge implements AutoCloseable {
     MqttConnectOptions o = options();
     o.setCleanSession(false);
     o.setWill(topics.serverStatus(cfg.serverId), state("offline").encode().getBytes(StandardCharsets.UTF_8), 1, true);
-    main.connect(o).waitForCompletion(timeoutMs);
+
+    sub = new MqttAsyncClient(url, cfg.serverId + "-sub", new MqttDefaultFilePersistence(cfg.workDir.resolve("mqtt-sub").toString()));
+    sub.setCallback(new MqttCallbackExtended() {
+      @Override
+      public void connectComplete(boolean reconnect, String serverURI) {
+        // Off the callback thread: subscribe() waits for a SUBACK that this thread would deliver.
+        io.execute(() -> subscribe(reconnect));
+      }
+
+      @Override
+      public void connectionLost(Throwable cause) {
+        LOG.log(Level.INFO, "MQTT subscriber connection lost: {0}", String.valueOf(cause));
+      }
+
+      @Override
+      public void messageArrived(String topic, MqttMessage message) {
+        // Client-wide callback: a "$share/..." subscription delivers under the plain topic.
+        try {
+          if (topic.equals(topics.submit())) {
+            submitHandler.accept(topic, message.getPayload());
+          }
+        } catch (RuntimeException e) {
+          // Never throw here: Paho would drop the connection. The handler reports its own rejections.
+          LOG.log(Level.WARNING, "job submission failed", e);
+        }
+      }
+
+      @Override
+      public void deliveryComplete(IMqttDeliveryToken token) { }
+    });
+    MqttConnectOptions so = options();
+    so.setCleanSession(false);
+    try {
+      main.connect(o).waitForCompletion(timeoutMs);
+    } finally {
+      sub.connect(so).waitForCompletion(timeoutMs);
+    }
   }
 
-  private void afterConnect(boolean reconnect) {
+  private void subscribe(boolean reconnect) {
     try {
-      main.subscribe(topics.submitSubscription(cfg.useSharedSubscription()), 1).waitForCompletion(10_000);
-      publishNow(main, topics.serverStatus(cfg.serverId), state("online"), 1, true, null);
-      LOG.log(Level.INFO, "MQTT {0} to {1}", new Object[] {reconnect ? "reconnected" : "connected", url});
-    } catch (MqttException e) {
-      LOG.log(Level.WARNING, "MQTT subscribe after connect failed", e);
+      if (!sub.isConnected()) {
+        return;
+      }
+      sub.subscribe(topics.submitSubscription(cfg.useSharedSubscription()), 1).waitForCompletion(10_000);
+      LOG.log(Level.INFO, "MQTT subscriber {0} to {1}", new Object[] {reconnect ? "reconnected" : "connected", url});
+    } catch (MqttException | RuntimeException e) {
+      LOG.log(Level.WARNING, "MQTT subscribe failed; retrying", e);
+      Thread t = new Thread(() -> {
+        try {
+          Thread.sleep(1000);
+          io.execute(() -> subscribe(reconnect));
+        } catch (InterruptedException | java.util.concurrent.RejectedExecutionException x) {
+          // shutting down
+        }
+      }, "hil-mqtt-resubscribe");
+      t.setDaemon(true);
+      t.start();
     }
   }
 
@@ -272,6 +317,16 @@ public final class MqttBridge implements AutoCloseable {
         closeClient(e.getValue(), topics.boardStatus(e.getKey()),
             new JsonObject().put("state", "offline").put("board", e.getKey()).put("reason", "server stopped"));
       }
+      if (sub != null) {
+        try {
+          if (sub.isConnected()) {
+            sub.disconnect(2000).waitForCompletion(3000);
+          }
+          sub.close(true);
+        } catch (MqttException e) {
+          // best effort at shutdown
+        }
+      }
       if (main != null) {
         closeClient(main, topics.serverStatus(cfg.serverId), state("offline"));
       }
@@ -307,6 +362,6 @@ public final class MqttBridge implements AutoCloseable {
 
   /** For tests: whether the main client is connected. */
   public boolean connected() {
-    return main != null && main.isConnected();
+    return main != null && main.isConnected() && sub != null && sub.isConnected();
   }
 }
