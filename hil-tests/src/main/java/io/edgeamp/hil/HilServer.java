@@ -93,6 +93,11 @@ public final class HilServer implements AutoCloseable {
         LOG.log(Level.FINE, "markPublished after stop", e);
       }
     });
+    mqtt.onPublisherReconnect(() -> {
+      if (!service.stopping()) {
+        service.republishPending();
+      }
+    });
     try {
       mqtt.connect(15_000);
     } catch (Exception e) {

@@ -87,6 +87,8 @@ final class TestSupport {
       Files.createDirectories(dir.resolve("data"));
       Files.writeString(dir.resolve("mosquitto.conf"), String.join("\n",
           "listener " + port + " 127.0.0.1",
+          // as root, mosquitto would switch to the 'mosquitto' user, which cannot write here
+          "user " + System.getProperty("user.name"),
           "allow_anonymous true",
           "persistence true",
           "persistence_location " + dir.resolve("data").toAbsolutePath() + "/",

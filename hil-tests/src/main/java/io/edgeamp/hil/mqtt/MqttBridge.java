@@ -65,6 +65,7 @@ public final class MqttBridge implements AutoCloseable {
   private MqttAsyncClient sub;
   private volatile BiConsumer<String, byte[]> submitHandler = (t, p) -> { };
   private volatile Consumer<String> deliveredHandler = j -> { };
+  private volatile Runnable reconnectHandler = () -> { };
 
   public MqttBridge(HilConfig cfg, String url) {
     this.cfg = cfg;
@@ -90,6 +91,11 @@ public final class MqttBridge implements AutoCloseable {
     this.deliveredHandler = handler;
   }
 
+  /** Called (on the io executor) after the publisher reconnected: results not yet delivered go out again. */
+  public void onPublisherReconnect(Runnable r) {
+    this.reconnectHandler = r;
+  }
+
   /** Connects both clients (blocking, up to the timeout; they keep retrying in the background). */
   public void connect(long timeoutMs) throws MqttException {
     main = new MqttAsyncClient(url, cfg.serverId, new MqttDefaultFilePersistence(cfg.workDir.resolve("mqtt-pub").toString()));
@@ -105,6 +111,13 @@ public final class MqttBridge implements AutoCloseable {
         io.execute(() -> {
           publishNow(main, topics.serverStatus(cfg.serverId), state("online"), 1, true, null);
           LOG.log(Level.INFO, "MQTT publisher {0} to {1}", new Object[] {reconnect ? "reconnected" : "connected", url});
+          if (reconnect) {
+            try {
+              reconnectHandler.run();
+            } catch (RuntimeException e) {
+              LOG.log(Level.WARNING, "republishing results after reconnect failed", e);
+            }
+          }
         });
       }
 
