@@ -7,6 +7,7 @@ import io.edgeamp.hil.board.MachineTable;
 import io.edgeamp.hil.broker.EmbeddedBroker;
 import io.edgeamp.hil.driver.CommandDriver;
 import io.edgeamp.hil.driver.QemuDriver;
+import io.edgeamp.hil.fleet.FleetFeed;
 import io.edgeamp.hil.job.Firmware;
 import io.edgeamp.hil.job.JobRunner;
 import io.edgeamp.hil.mqtt.MqttBridge;
@@ -45,6 +46,7 @@ public final class HilServer implements AutoCloseable {
   private HilStore store;
   private EmbeddedBroker broker;
   private MqttBridge mqtt;
+  private FleetFeed fleet;
   private BoardRegistry boards;
   private HilService service;
   private Vertx vertx;
@@ -104,6 +106,12 @@ public final class HilServer implements AutoCloseable {
       // Not fatal: Paho keeps reconnecting and buffers (persisted) what we publish meanwhile.
       LOG.log(Level.WARNING, "MQTT broker " + mqttUrl + " not reachable yet; will keep retrying", e);
     }
+    fleet = new FleetFeed(cfg, mqttUrl);
+    try {
+      fleet.connect(15_000);
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "fleet feed: broker " + mqttUrl + " not reachable yet; will keep retrying", e);
+    }
     service.restoreLeases();
     for (Board b : boards.all()) {
       mqtt.boardStatus(b.id, b.status());
@@ -112,7 +120,7 @@ public final class HilServer implements AutoCloseable {
 
     vertx = Vertx.vertx(new VertxOptions().setFileSystemOptions(new FileSystemOptions()
         .setFileCachingEnabled(false).setFileCacheDir(work.resolve("vertx-cache").toString())));
-    rest = new RestVerticle(service, token);
+    rest = new RestVerticle(service, token, fleet);
     await(vertx.deployVerticle(new LeaseVerticle(service))
         .compose(x -> vertx.deployVerticle(new HealthVerticle(service)))
         .compose(x -> vertx.deployVerticle(new SchedulerVerticle(service)))
@@ -157,6 +165,10 @@ public final class HilServer implements AutoCloseable {
         }
       }
     }
+    if (fleet != null) {
+      fleet.close();
+      fleet = null;
+    }
     if (mqtt != null) {
       mqtt.close();
       mqtt = null;
@@ -186,6 +198,19 @@ public final class HilServer implements AutoCloseable {
 
   public String baseUrl() {
     return "http://" + (cfg.host.contains(":") ? "[" + cfg.host + "]" : cfg.host) + ":" + rest.port();
+  }
+
+  /**
+   * The dashboard with the token in the URL fragment: browsers never send a fragment to the server
+   * (so it stays out of access logs and Referer headers); the page moves it to sessionStorage and
+   * removes it from the address bar.
+   */
+  public String dashboardUrl() {
+    return baseUrl() + "/#token=" + token;
+  }
+
+  public FleetFeed fleet() {
+    return fleet;
   }
 
   public String token() {

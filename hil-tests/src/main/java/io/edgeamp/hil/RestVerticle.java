@@ -1,6 +1,8 @@
 package io.edgeamp.hil;
 
 import io.edgeamp.hil.board.Board;
+import io.edgeamp.hil.fleet.FleetFeed;
+import io.edgeamp.hil.fleet.SseHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -22,11 +24,18 @@ import java.util.concurrent.Callable;
 public final class RestVerticle extends VerticleBase {
   private final HilService service;
   private final byte[] token;
+  private final FleetFeed fleet;
   private HttpServer server;
 
   public RestVerticle(HilService service, String token) {
+    this(service, token, null);
+  }
+
+  /** With a fleet feed: also the dashboard's live stream (GET /api/v1/events, server-sent events). */
+  public RestVerticle(HilService service, String token, FleetFeed fleet) {
     this.service = service;
     this.token = token.getBytes(StandardCharsets.UTF_8);
+    this.fleet = fleet;
   }
 
   public int port() {
@@ -38,6 +47,11 @@ public final class RestVerticle extends VerticleBase {
     Router r = Router.router(vertx);
     r.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "text/plain").end("ok\n"));
     r.route("/api/*").handler(this::auth);
+    if (fleet != null) {
+      // before the BodyHandler: a stream has no body to wait for
+      r.get("/api/v1/events").handler(new SseHandler(vertx, fleet, () -> new JsonObject().put("server", service.cfg.serverId)
+          .put("site", service.cfg.site).put("ts", System.currentTimeMillis())));
+    }
     r.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(service.cfg.maxUploadBytes));
 
     r.get("/api/v1/server").handler(ctx -> ctx.json(new JsonObject().put("server", service.cfg.serverId)
@@ -95,6 +109,23 @@ public final class RestVerticle extends VerticleBase {
     }));
     r.get("/api/v1/jobs/:id/result").handler(ctx -> blocking(ctx, 200, () -> service.store
         .result(Ids.requireId(ctx.pathParam("id"), "job id")).orElseThrow(() -> new HilException(404, "no result yet"))));
+    r.get("/api/v1/results").handler(ctx -> blocking(ctx, 200, () -> {
+      int limit = parseLimit(ctx.queryParams().get("limit"), 200);
+      JsonArray a = new JsonArray();
+      for (JsonObject res : service.store.recentResults(limit)) {
+        res.remove("per_vector");
+        a.add(res);
+      }
+      return a;
+    }));
+    r.get("/api/v1/jobs/:id/logs").handler(ctx -> vertx.executeBlocking(() -> JobLogs.read(service.cfg.workDir,
+        Ids.requireId(ctx.pathParam("id"), "job id")), false).onComplete(ar -> {
+          if (ar.failed()) {
+            ctx.fail(ar.cause());
+          } else {
+            ctx.response().putHeader("content-type", "text/plain; charset=utf-8").end(ar.result());
+          }
+        }));
     r.get("/api/v1/latency-table").handler(ctx -> blocking(ctx, 200, () -> {
       String board = ctx.queryParams().get("board");
       String profile = ctx.queryParams().get("profile");
@@ -102,6 +133,7 @@ public final class RestVerticle extends VerticleBase {
           profile == null ? null : Ids.requireId(profile, "profile"));
     }));
 
+    r.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true).setMaxAgeSeconds(3600));
     r.route("/*").handler(StaticHandler.create("io/edgeamp/hil/webroot").setCachingEnabled(false));
     r.route().failureHandler(this::failure);
 
@@ -120,6 +152,17 @@ public final class RestVerticle extends VerticleBase {
       return;
     }
     ctx.next();
+  }
+
+  private static int parseLimit(String s, int dflt) {
+    if (s == null) {
+      return dflt;
+    }
+    try {
+      return Math.max(1, Math.min(5000, Integer.parseInt(s)));
+    } catch (NumberFormatException e) {
+      throw new HilException(400, "limit must be a number");
+    }
   }
 
   private static JsonObject jsonBody(RoutingContext ctx) {

@@ -273,6 +273,12 @@ public final class HilStore implements AutoCloseable {
     return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
   }
 
+  /** The newest results first (dashboard history). */
+  public synchronized List<JsonObject> recentResults(int limit) {
+    return query("SELECT body FROM results ORDER BY created DESC LIMIT " + Math.max(1, Math.min(limit, 5000)),
+        r -> new JsonObject(r.getString(1)));
+  }
+
   public synchronized List<JsonObject> unpublishedResults() {
     return query("SELECT body FROM results WHERE published=FALSE ORDER BY created", r -> new JsonObject(r.getString(1)));
   }

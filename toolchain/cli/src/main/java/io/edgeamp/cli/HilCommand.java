@@ -109,6 +109,8 @@ public final class HilCommand implements Runnable {
         done.countDown();
       }));
       System.out.println("HIL server: " + s.baseUrl() + "  (token in " + work.resolve("token") + ")  MQTT: " + s.mqttUrl());
+      // the token rides in the fragment, which browsers do not send to the server; the page keeps it in sessionStorage
+      System.out.println("Dashboard:  " + s.dashboardUrl());
       done.await();
       return 0;
     }
