@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /** {@code toolchain hil ...}: the hardware-in-the-loop server, job runs against it, its benchmark. */
 @Command(name = "hil", mixinStandardHelpOptions = true, description = "Hardware-in-the-loop server and runs.",
-    subcommands = {HilCommand.Serve.class, HilCommand.Run.class, HilCommand.Bench.class})
+    subcommands = {HilCommand.Serve.class, HilCommand.Run.class, HilCommand.Bench.class, HilTestCommand.class})
 public final class HilCommand implements Runnable {
   @Override
   public void run() {
