@@ -37,6 +37,8 @@ public final class HilConfig {
   public Path hardwareMap;
   /** Emulated boards to create: QEMU profile id (e.g. qemu-mps2-an386) -> instances. */
   public final Map<String, Integer> qemuBoards = new LinkedHashMap<>();
+  /** Prefix of emulated board ids (e.g. "a-"), so boards of several servers on one broker stay distinct. */
+  public String boardIdPrefix = "";
   public String qemuBinary = "qemu-system-arm";
   /** Directories outside the work directory from which CMake firmware sources may be built. */
   public final List<Path> sourceRoots = new ArrayList<>();

@@ -30,7 +30,7 @@ public final class BoardRegistry {
       QemuMachine m = machines.lookup(q.getKey())
           .orElseThrow(() -> new IllegalArgumentException("unknown emulated profile " + q.getKey() + "; known: " + known()));
       for (int i = 0; i < q.getValue(); i++) {
-        String id = m.profile + "-" + i;
+        String id = cfg.boardIdPrefix + m.profile + "-" + i;
         Set<String> tags = Set.of("qemu", m.machine, m.cpu);
         boards.put(id, new Board(id, m.profile, "qemu", tags, m, null, onChange));
       }

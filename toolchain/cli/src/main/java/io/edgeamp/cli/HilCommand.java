@@ -58,6 +58,10 @@ public final class HilCommand implements Runnable {
     Path hardwareMap;
     @Option(names = "--qemu", description = "emulated boards, PROFILE=N (e.g. qemu-mps2-an386=2); repeatable")
     List<String> qemu = new ArrayList<>();
+    @Option(names = "--board-prefix", description = "prefix of emulated board ids (distinct ids for several servers on one broker)", defaultValue = "")
+    String boardPrefix;
+    @Option(names = "--server-id", description = "server id (MQTT client ids, persistent sessions; keep it across restarts)")
+    String serverId;
     @Option(names = "--source-root", description = "directory from which CMake firmware sources may be built; repeatable")
     List<Path> sourceRoots = new ArrayList<>();
     @Option(names = "--max-upload-mb", defaultValue = "16")
@@ -93,6 +97,10 @@ public final class HilCommand implements Runnable {
         }
       }
       c.sourceRoots.addAll(sourceRoots);
+      c.boardIdPrefix = boardPrefix;
+      if (serverId != null) {
+        c.serverId = serverId;
+      }
       c.maxUploadBytes = (long) maxUploadMb << 20;
       return c;
     }
