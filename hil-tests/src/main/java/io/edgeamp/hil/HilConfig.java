@@ -37,6 +37,9 @@ public final class HilConfig {
   public Path hardwareMap;
   /** Emulated boards to create: QEMU profile id (e.g. qemu-mps2-an386) -> instances. */
   public final Map<String, Integer> qemuBoards = new LinkedHashMap<>();
+  /** QoS of the fleet feed's telemetry subscription (dashboard stream). 1 = no loss; note that Moquette 0.17
+   * sends at most 10 unacknowledged QoS 1 messages per session, which caps one subscriber's QoS 1 rate. */
+  public int fleetTelemetryQos = 1;
   /** Prefix of emulated board ids (e.g. "a-"), so boards of several servers on one broker stay distinct. */
   public String boardIdPrefix = "";
   public String qemuBinary = "qemu-system-arm";

@@ -145,7 +145,7 @@ public final class FleetFeed implements AutoCloseable {
     try {
       if (client.isConnected()) {
         client.subscribe(new String[] {base + "boards/+/status", base + "boards/+/telemetry", base + "jobs/+/events",
-            base + "jobs/+/result"}, new int[] {1, 1, 1, 1}).waitForCompletion(10_000);
+            base + "jobs/+/result"}, new int[] {1, cfg.fleetTelemetryQos, 1, 1}).waitForCompletion(10_000);
       }
     } catch (MqttException e) {
       LOG.log(Level.WARNING, "fleet feed subscribe failed", e);

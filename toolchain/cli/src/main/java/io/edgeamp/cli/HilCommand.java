@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /** {@code toolchain hil ...}: the hardware-in-the-loop server, job runs against it, its benchmark. */
 @Command(name = "hil", mixinStandardHelpOptions = true, description = "Hardware-in-the-loop server and runs.",
-    subcommands = {HilCommand.Serve.class, HilCommand.Run.class, HilCommand.Bench.class, HilTestCommand.class})
+    subcommands = {HilCommand.Serve.class, HilCommand.Run.class, HilCommand.Bench.class, HilTestCommand.class, HilCommand.Load.class})
 public final class HilCommand implements Runnable {
   @Override
   public void run() {
@@ -264,6 +264,52 @@ public final class HilCommand implements Runnable {
       JsonObject r = HilBench.run(elf.toAbsolutePath(), work.toAbsolutePath(), profile, boards, jobs, vectors, System.out);
       if (jsonOut != null) {
         Files.writeString(jsonOut, r.encodePrettily());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "load", mixinStandardHelpOptions = true,
+      description = "Telemetry ingest benchmark: bounded QoS 1 publishers on loopback through the embedded broker into the"
+          + " server's fleet feed at rising rates until loss or lag (BENCHMARKS.md).")
+  static final class Load implements Callable<Integer> {
+    @Option(names = "--rates", split = ",", defaultValue = "2000,5000,10000,15000,20000,30000,40000")
+    int[] rates;
+    @Option(names = "--step-s", defaultValue = "2")
+    double stepS;
+    @Option(names = "--publishers", defaultValue = "4")
+    int publishers;
+    @Option(names = "--max-lag-ms", defaultValue = "1000")
+    long maxLagMs;
+    @Option(names = "--telemetry-qos", description = "QoS of the server's telemetry subscription (publishers always use 1)", defaultValue = "1")
+    int subQos;
+    @Option(names = "--continue-on-lag", description = "keep ramping through lag; stop at loss or the time limit")
+    boolean continueOnLag;
+    @Option(names = "--drain-ms", defaultValue = "3000", description = "wait this long after a step for the rest to arrive")
+    long drainMs;
+    @Option(names = "--work", defaultValue = "hil-load")
+    Path work;
+    @Option(names = "--json-out")
+    Path jsonOut;
+
+    @Override
+    public Integer call() throws Exception {
+      HilConfig c = new HilConfig().workDir(work.toAbsolutePath().resolve("load-" + System.nanoTime()));
+      c.fleetTelemetryQos = subQos;
+      try (HilServer s = new HilServer(c).start()) {
+        io.edgeamp.hil.fleet.TelemetryLoad load = new io.edgeamp.hil.fleet.TelemetryLoad(s.mqttUrl(), c.site, s.fleet());
+        load.rates = rates;
+        load.stepSeconds = stepS;
+        load.publishers = publishers;
+        load.maxLagMs = maxLagMs;
+        load.stopOnLag = !continueOnLag;
+        load.drainMs = drainMs;
+        load.timeLimitMs = 180_000;
+        System.out.println("publishers QoS 1 -> embedded Moquette -> fleet feed (subscription QoS " + subQos + ")");
+        JsonObject r = load.run(System.out);
+        if (jsonOut != null) {
+          Files.writeString(jsonOut, r.encodePrettily());
+        }
       }
       return 0;
     }
