@@ -104,6 +104,18 @@ final class Fixtures {
     return OnnxImporter.read(f);
   }
 
+  /** A small network whose shapes suit TI's NPU (channels multiples of 4) except that both dense fan-ins are 12. */
+  static Graph tiSmall() {
+    return new io.edgeamp.core.zoo.NetworkBuilder("ti_small", 3, 4, 32, 1)
+        .conv(8, 3, 1, 1, 1, 1, 0, 1, true).batchNorm().relu()
+        .maxPool(2, 1, 2, 1, 0, 0)
+        .conv(12, 3, 1, 2, 1, 1, 0, 1, true).batchNorm().relu()
+        .globalAveragePool().flatten()
+        .linear(12).relu()
+        .linear(4)
+        .build();
+  }
+
   static Tensor rand(Random r, double scale, int... shape) {
     Tensor t = Tensor.zeros(shape);
     for (int i = 0; i < t.size(); i++) t.data()[i] = scale * r.nextGaussian();
