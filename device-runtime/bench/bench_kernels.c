@@ -45,7 +45,7 @@ static uint8_t g_w[64 * 96];
 static int32_t g_bias[64], g_mult[64];
 static int8_t g_shift[64];
 static uint8_t g_out[256 * 16];
-static uint32_t g_scratch[(16 * 96 + 96) / 4];
+static uint32_t g_scratch[4096 / 4]; /* >= ea_conv_hx1_scratch_bytes() of every layer (2 KB for conv3) */
 
 static uint32_t g_rng = 1u;
 static uint32_t rnd(void)

@@ -5,7 +5,7 @@
  * window of k_h rows x in_c channels (HWC, so for W = 1 the window is contiguous in memory),
  * zero rows where the window leaves the input. The DSP path widens the windows of four pixels
  * once and then runs every weight row over them, so each unpacked weight pair serves four
- * pixels (ea_dot1x4); the portable path does two pixels x two channels from the bytes.
+ * pixels (ea_blk_w*, ea_conv_run.c); the portable path does two pixels x two channels from the bytes.
  *
  * DSP column order. Weights of one 32-bit word unpack into halfword pairs without shuffling:
  *   int8 (G = 4 per word):  SXTB16 w -> (w0,w2), SXTB16 ror8 -> (w1,w3)
@@ -19,6 +19,7 @@
 #define EDGEAMP_EA_CONV_CORE_H
 
 #include "ea_internal.h"
+#include "ea_blk.h"
 
 /* Pointer to the natural-order input window of output pixel p (k_h*in_c bytes): straight into
  * the input when it is contiguous and inside it, else gathered with zero rows into buf. */
@@ -123,7 +124,8 @@ EA_INLINE const uint8_t *ea_row_words_ptr(const uint8_t *w, int32_t c, int32_t r
 }
 
 /*
- * One weight row against four pixels: acc[q] = dot(row, pixel q). The column block holds, for
+ * One weight row against four pixels: acc[q] = dot(row, pixel q). C with the emulated
+ * instructions: the host model of the assembly MAC loops in ea_blk_w*.c. The column block holds, for
  * every halfword pair j, the four pixels' pairs in consecutive words, so a pair of LDRD loads
  * feeds four SMLADs with one unpacked weight pair. Per packed word of weights this costs:
  *   int8:  1 LDR + 2 SXTB16           + 4 LDRD + 8 SMLAD  (16 MACs)
@@ -139,84 +141,6 @@ EA_INLINE void ea_dot1x4(const uint32_t *col, const uint8_t *w, int32_t ng, int 
     const int32_t init = wbits == 8 ? bias : 0, late = wbits == 8 ? 0 : bias;
     int32_t s0 = init, s1 = init, s2 = init, s3 = init;
     if (ng > 0) {
-#if defined(__ARM_FEATURE_DSP)
-        const uint8_t *pw = w;
-        int32_t n = ng;
-        uint32_t wd, t, x, y, v;
-        if (wbits == 8) {
-            __asm__("1:\n\t"
-                    "ldr    %[wd], [%[pw]], #4\n\t"
-                    "ldrd   %[x], %[y], [%[c]], #8\n\t"
-                    "sxtb16 %[t], %[wd]\n\t"
-                    "smlad  %[s0], %[t], %[x], %[s0]\n\t"
-                    "smlad  %[s1], %[t], %[y], %[s1]\n\t"
-                    "ldrd   %[x], %[y], [%[c]], #8\n\t"
-                    "smlad  %[s2], %[t], %[x], %[s2]\n\t"
-                    "smlad  %[s3], %[t], %[y], %[s3]\n\t"
-                    "ldrd   %[x], %[y], [%[c]], #8\n\t"
-                    "sxtb16 %[t], %[wd], ror #8\n\t"
-                    "smlad  %[s0], %[t], %[x], %[s0]\n\t"
-                    "smlad  %[s1], %[t], %[y], %[s1]\n\t"
-                    "ldrd   %[x], %[y], [%[c]], #8\n\t"
-                    "smlad  %[s2], %[t], %[x], %[s2]\n\t"
-                    "smlad  %[s3], %[t], %[y], %[s3]\n\t"
-                    "subs   %[n], %[n], #1\n\t"
-                    "bne    1b\n\t"
-                    : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [pw] "+r"(pw), [c] "+r"(col),
-                      [n] "+r"(n), [wd] "=&r"(wd), [t] "=&r"(t), [x] "=&r"(x), [y] "=&r"(y)
-                    :
-                    : "cc", "memory");
-            (void)v;
-        } else if (wbits == 4) {
-#define EA_MAC4(T)                                   \
-    "ldrd   %[x], %[y], [%[c]], #8\n\t"              \
-    "smlad  %[s0], " T ", %[x], %[s0]\n\t"           \
-    "smlad  %[s1], " T ", %[y], %[s1]\n\t"           \
-    "ldrd   %[x], %[y], [%[c]], #8\n\t"              \
-    "smlad  %[s2], " T ", %[x], %[s2]\n\t"           \
-    "smlad  %[s3], " T ", %[y], %[s3]\n\t"
-            __asm__("1:\n\t"
-                    "ldr    %[wd], [%[pw]], #4\n\t"
-                    "lsl    %[v], %[wd], #4\n\t"
-                    "and    %[v], %[v], #0xF0F0F0F0\n\t" /* low nibbles, x16: (w0,w4),(w2,w6) */
-                    "and    %[wd], %[wd], #0xF0F0F0F0\n\t" /* high nibbles, x16: (w1,w5),(w3,w7) */
-                    "sxtb16 %[t], %[v]\n\t" EA_MAC4("%[t]")
-                    "sxtb16 %[t], %[v], ror #8\n\t" EA_MAC4("%[t]")
-                    "sxtb16 %[t], %[wd]\n\t" EA_MAC4("%[t]")
-                    "sxtb16 %[t], %[wd], ror #8\n\t" EA_MAC4("%[t]")
-                    "subs   %[n], %[n], #1\n\t"
-                    "bne    1b\n\t"
-                    : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [pw] "+r"(pw), [c] "+r"(col),
-                      [n] "+r"(n), [wd] "=&r"(wd), [t] "=&r"(t), [x] "=&r"(x), [y] "=&r"(y), [v] "=&r"(v)
-                    :
-                    : "cc", "memory");
-        } else {
-            __asm__("1:\n\t"
-                    "ldr    %[wd], [%[pw]], #4\n\t"
-                    "lsl    %[v], %[wd], #6\n\t"
-                    "and    %[v], %[v], #0xC0C0C0C0\n\t" /* crumb 0 of each byte, x64 */
-                    "sxtb16 %[t], %[v]\n\t" EA_MAC4("%[t]")
-                    "sxtb16 %[t], %[v], ror #8\n\t" EA_MAC4("%[t]")
-                    "lsl    %[v], %[wd], #4\n\t"
-                    "and    %[v], %[v], #0xC0C0C0C0\n\t" /* crumb 1 */
-                    "sxtb16 %[t], %[v]\n\t" EA_MAC4("%[t]")
-                    "sxtb16 %[t], %[v], ror #8\n\t" EA_MAC4("%[t]")
-                    "lsl    %[v], %[wd], #2\n\t"
-                    "and    %[v], %[v], #0xC0C0C0C0\n\t" /* crumb 2 */
-                    "sxtb16 %[t], %[v]\n\t" EA_MAC4("%[t]")
-                    "sxtb16 %[t], %[v], ror #8\n\t" EA_MAC4("%[t]")
-                    "and    %[wd], %[wd], #0xC0C0C0C0\n\t" /* crumb 3 */
-                    "sxtb16 %[t], %[wd]\n\t" EA_MAC4("%[t]")
-                    "sxtb16 %[t], %[wd], ror #8\n\t" EA_MAC4("%[t]")
-                    "subs   %[n], %[n], #1\n\t"
-                    "bne    1b\n\t"
-                    : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [pw] "+r"(pw), [c] "+r"(col),
-                      [n] "+r"(n), [wd] "=&r"(wd), [t] "=&r"(t), [x] "=&r"(x), [y] "=&r"(y), [v] "=&r"(v)
-                    :
-                    : "cc", "memory");
-#undef EA_MAC4
-        }
-#else
         /* The same algorithm with the emulated instructions (host tests of the DSP path). */
         const uint32_t mask = wbits == 4 ? 0xF0F0F0F0u : 0xC0C0C0C0u;
         int32_t g, i;
@@ -237,7 +161,6 @@ EA_INLINE void ea_dot1x4(const uint32_t *col, const uint8_t *w, int32_t ng, int 
                 col += 4;
             }
         }
-#endif
     }
     /* exact: every term is a multiple of 2^sh; >> is arithmetic with GCC */
     acc[0] = (s0 >> sh) + late;
@@ -337,90 +260,31 @@ EA_INLINE int ea_clamp_mode(const ea_requant_t *rq)
     return (rq->act_min == -128 && rq->act_max == 127) ? EA_CLAMP_S8 : EA_CLAMP_ANY;
 }
 
-/* One requantized output by the n >= 33 shortcut of ea_rq() (k = n - 32, r = 2^(n-33)), clamped. */
-EA_INLINE uint8_t ea_rq_hi(int32_t acc, int32_t m, int32_t k, int32_t r, int mode, int32_t lo, int32_t hi)
-{
-    int32_t y = ea_smmla(acc, m, r) >> k; /* floor(acc*m / 2^32) + r in one SMMLA */
-    if (mode == EA_CLAMP_U8) {
-        return (uint8_t)ea_usat8(y);
-    }
-    if (mode == EA_CLAMP_S8) {
-        return (uint8_t)ea_ssat8(y);
-    }
-    return (uint8_t)(y < lo ? lo : (y > hi ? hi : y));
-}
-
-/* Requantize (acc + bias) of channel c for nb <= 4 consecutive pixels and store them (stride
- * between pixels). The common case, n >= 33 and 4 pixels, is written out so the accumulators stay
- * in registers; everything else goes through ea_requantize(). Same results either way. */
-EA_INLINE void ea_store_pixels(uint8_t *o, int32_t stride, int32_t a0, int32_t a1, int32_t a2, int32_t a3, int nb,
-                               int32_t bias, int32_t m, int32_t n, int32_t lo, int32_t hi, int mode)
-{
-    if (nb == 4 && n >= 33) {
-        const int32_t k = n - 32, r = 1 << (n - 33);
-        o[0] = ea_rq_hi(a0 + bias, m, k, r, mode, lo, hi);
-        o[stride] = ea_rq_hi(a1 + bias, m, k, r, mode, lo, hi);
-        o[2 * stride] = ea_rq_hi(a2 + bias, m, k, r, mode, lo, hi);
-        o[3 * stride] = ea_rq_hi(a3 + bias, m, k, r, mode, lo, hi);
-        return;
-    }
-    o[0] = (uint8_t)ea_requantize(a0 + bias, m, n, lo, hi);
-    if (nb > 1) {
-        o[stride] = (uint8_t)ea_requantize(a1 + bias, m, n, lo, hi);
-    }
-    if (nb > 2) {
-        o[2 * stride] = (uint8_t)ea_requantize(a2 + bias, m, n, lo, hi);
-    }
-    if (nb > 3) {
-        o[3 * stride] = (uint8_t)ea_requantize(a3 + bias, m, n, lo, hi);
-    }
-}
-
 /* Scratch: K rounded up to a whole number of int2 words (the widest padding of any width). */
 EA_INLINE int32_t ea_kp16(int32_t K)
 {
     return (K + 15) & ~15;
 }
 
-/* Body of ea_conv_hx1_* and ea_pointwise_*.
- * DSP: blocks of four output pixels; their windows are widened into one interleaved, zero-padded
- * column block, then every output channel is one ea_dot1x4 over the padded row. A last block of
- * fewer than four pixels repeats its last pixel (computed, not stored).
- *   scratch: column block 8*kp16 bytes | window buffer K bytes (aligned 4) | row copy kp16 bytes
- * Portable: pairs of pixels and pairs of channels from the byte windows (two window buffers). */
+/* Body of ea_conv_hx1_* and ea_pointwise_* (tabcap: requantization table entries the scratch
+ * holds). DSP: ea_conv_run (ea_conv_run.c). Portable: pairs of pixels and pairs of channels from the byte
+ * windows (two window buffers). */
 EA_INLINE void ea_conv_hx1_body(const ea_conv_shape_t *s, const void *in, int in_u8, const uint8_t *w, int wbits,
-                                const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out)
+                                const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out,
+                                int32_t tabcap)
 {
+#if EA_USE_DSP
+    ea_conv_run(s, in, in_u8, w, wbits, bias, rq, scratch, out, tabcap,
+                wbits == 8 ? ea_blk_w8 : (wbits == 4 ? ea_blk_w4 : ea_blk_w2),
+                wbits == 8 ? ea_widen_w8 : (wbits == 4 ? ea_widen_w4 : ea_widen_w2));
+#else
     const int32_t cout = s->out_c, K = s->k_h * s->in_c;
     const int32_t rowb = ea_packed_row_bytes(K, wbits);
     const int32_t npix = s->out_h * s->out_w;
     uint8_t *o = (uint8_t *)out;
     int32_t p, c;
-#if EA_USE_DSP
-    const int32_t words = ea_row_words(K, wbits);
-    const int mode = ea_clamp_mode(rq);
-    /* Local copies: stores through uint8_t* may alias anything, so fields read inside the loops
-     * would be reloaded after every output byte. */
-    const int32_t *mult = rq->mult, lo = rq->act_min, hi = rq->act_max;
-    const int8_t *shift = rq->shift;
-    uint8_t *buf = (uint8_t *)(scratch + 2 * ea_kp16(K));
-    uint8_t *rowtmp = buf + ((K + 3) & ~3);
-    for (p = 0; p < npix; p += 4) {
-        const int nb = npix - p < 4 ? (int)(npix - p) : 4;
-        int q;
-        for (q = 0; q < 4; q++) {
-            const int32_t pq = p + (q < nb ? q : nb - 1);
-            ea_expand_col(ea_window(s, (const uint8_t *)in, pq, buf), K, in_u8, wbits, scratch + q, 4);
-        }
-        for (c = 0; c < cout; c++) {
-            int32_t acc[4];
-            ea_dot1x4(scratch, ea_row_words_ptr(w, c, rowb, cout, words, rowtmp), words, wbits, bias ? bias[c] : 0, acc);
-            ea_store_pixels(o + p * cout + c, cout, acc[0], acc[1], acc[2], acc[3], nb, 0, mult[c], shift[c], lo, hi,
-                            mode);
-        }
-    }
-#else
     uint8_t *buf0 = (uint8_t *)scratch, *buf1 = buf0 + ((K + 3) & ~3);
+    (void)tabcap;
     for (p = 0; p < npix; p += 2) {
         /* An odd last pixel is computed twice (same window) and stored once. */
         const int two = p + 1 < npix;
@@ -465,7 +329,7 @@ EA_INLINE void ea_pointwise_body(int32_t n_pix, int32_t in_c, int32_t out_c, con
     s.stride_h = 1;
     s.stride_w = 1;
     s.pad_top = 0;
-    ea_conv_hx1_body(&s, in, in_u8, w, wbits, bias, rq, scratch, out);
+    ea_conv_hx1_body(&s, in, in_u8, w, wbits, bias, rq, scratch, out, EA_PW_TABCAP);
 }
 
 /* Body of ea_dense_*: the input vector is widened once (DSP) and shared by all rows.

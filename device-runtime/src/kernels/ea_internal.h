@@ -30,6 +30,10 @@
 #define EA_USE_DSP 0
 #endif
 
+/* Channel table entries (ea_rqtab_t, 9 words) in the pointwise scratch, whose size cannot depend
+ * on out_c: pointwise layers with more output channels run in chunks of this many. */
+#define EA_PW_TABCAP 16
+
 /* Unaligned little-endian 32-bit load (rows of packed weights start on any byte). */
 EA_INLINE uint32_t ea_ld32(const void *p)
 {

@@ -1,7 +1,7 @@
 /* Scratch sizes of the kernels that need one (uint32_t storage). The same on every target, so a
  * generated model sizes its arena without knowing which code path the core takes:
  * layouts in ea_conv_core.h. */
-#include "edgeamp/ea_kernels.h"
+#include "ea_internal.h"
 
 /* K rounded up to whole int2 words (16 elements): the widest zero padding of any weight width. */
 static size_t ea_kp16(int32_t K)
@@ -9,21 +9,23 @@ static size_t ea_kp16(int32_t K)
     return ((size_t)K + 15u) & ~(size_t)15u;
 }
 
-/* Four interleaved widened columns (8 bytes per padded element pair of 4 pixels), the window
- * buffer, and one zero-padded copy of a weight row. */
-static size_t ea_conv_scratch(int32_t K)
+/* Four interleaved widened columns (8 bytes per padded element pair of 4 pixels), four window
+ * buffers, a zero-padded copy of the last weight rows (kp16 + 8 bytes) and the requantization
+ * table of tabcap channels (ea_rqtab_t in ea_blk.h: 36 bytes on Cortex-M, 40 with
+ * 64-bit pointers; 40 everywhere so the size stays target-independent). */
+static size_t ea_conv_scratch(int32_t K, int32_t tabcap)
 {
-    return 8u * ea_kp16(K) + (((size_t)K + 3u) & ~(size_t)3u) + ea_kp16(K);
+    return 8u * ea_kp16(K) + 4u * (((size_t)K + 3u) & ~(size_t)3u) + ea_kp16(K) + 8u + 40u * (size_t)tabcap;
 }
 
 size_t ea_conv_hx1_scratch_bytes(const ea_conv_shape_t *s)
 {
-    return ea_conv_scratch(s->k_h * s->in_c);
+    return ea_conv_scratch(s->k_h * s->in_c, s->out_c);
 }
 
 size_t ea_pointwise_scratch_bytes(int32_t in_c)
 {
-    return ea_conv_scratch(in_c);
+    return ea_conv_scratch(in_c, EA_PW_TABCAP);
 }
 
 /* One widened column and two zero-padded row copies. */

@@ -60,9 +60,17 @@ public final class CModel {
     return (k + 15) & ~15L;
   }
 
-  /** ea_conv_hx1_scratch_bytes / ea_pointwise_scratch_bytes (device-runtime/src/kernels/ea_scratch.c). */
-  static int convScratch(int k) {
-    return (int) (8 * kp16(k) + ((k + 3) & ~3L) + kp16(k));
+  /** EA_PW_TABCAP (device-runtime/src/kernels/ea_internal.h): requantization table channels of the pointwise kernels. */
+  static final int PW_TABCAP = 16;
+
+  /**
+   * ea_conv_hx1_scratch_bytes / ea_pointwise_scratch_bytes (device-runtime/src/kernels/ea_scratch.c): widened
+   * columns, four window buffers, a padded weight-row copy and a 40-byte requantization entry per table channel
+   * (out_c for conv, EA_PW_TABCAP for pointwise). The generated ea_model_init() checks every slot against the
+   * runtime's own function, so a change in the runtime fails at boot instead of overrunning the arena.
+   */
+  static int convScratch(int k, int tabcap) {
+    return (int) (8 * kp16(k) + 4 * ((k + 3) & ~3L) + kp16(k) + 8 + 40L * tabcap);
   }
 
   /** ea_dense_scratch_bytes. */
@@ -80,7 +88,7 @@ public final class CModel {
   static int scratchBytes(QLayer l) {
     if (l.onCpu()) return 0;
     return switch (l.kind()) {
-      case CONV -> pointwise(l) ? convScratch(l.inputDims().get(0).c()) : convScratch(l.geometry().kH() * l.inputDims().get(0).c());
+      case CONV -> pointwise(l) ? convScratch(l.inputDims().get(0).c(), PW_TABCAP) : convScratch(l.geometry().kH() * l.inputDims().get(0).c(), l.outputDims().c());
       case DENSE -> denseScratch(l.rowLength());
       default -> 0;
     };
@@ -297,6 +305,7 @@ public final class CModel {
     if (scratchBytes(l) > 0) {
       params.add("uint32_t *scratch");
       args.add(arenaPtr(scratchName(i), "uint32_t"));
+      m.put("scratchBytes", plan.of(scratchName(i)).buffer().bytes());
     }
     List<Map<String, Object>> deq = new ArrayList<>();
     List<String> fin = new ArrayList<>();

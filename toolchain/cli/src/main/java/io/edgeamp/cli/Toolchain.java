@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "EdgeAMP toolchain 0.1.0",
     description = "Mixed-precision deployment toolchain for neural networks on microcontrollers with NPUs.",
-    subcommands = {TrainCommand.class, DatasetCommand.class, BenchCommand.class, CodegenCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {QuantizeCommand.class, TrainCommand.class, DatasetCommand.class, BenchCommand.class, CodegenCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Toolchain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -24,7 +25,8 @@ public final class Toolchain implements Runnable {
     cl.setExecutionExceptionHandler((ex, line, parse) -> {
       if (ex instanceof UserError || ex instanceof IllegalArgumentException || ex instanceof io.edgeamp.core.data.DatasetException
           || ex instanceof io.edgeamp.core.engine.EngineException || ex instanceof java.io.UncheckedIOException
-          || ex instanceof io.edgeamp.core.onnx.OnnxFormatException) {
+          || ex instanceof io.edgeamp.core.onnx.OnnxFormatException || ex instanceof io.edgeamp.core.artifact.ArtifactException
+          || ex instanceof io.edgeamp.core.quant.QuantException) {
         line.getErr().println("error: " + ex.getMessage());
         return 2;
       }

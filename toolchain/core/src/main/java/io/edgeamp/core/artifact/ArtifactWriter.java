@@ -43,6 +43,14 @@ public final class ArtifactWriter {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public static void write(QuantizedModel model, Path dir) {
+    write(model, dir, Map.of());
+  }
+
+  /**
+   * As {@link #write(QuantizedModel, Path)}, with further files (the report, test vectors) placed in
+   * the same folder by the same atomic rename, so the artifact never appears without them.
+   */
+  public static void write(QuantizedModel model, Path dir, Map<String, byte[]> extraFiles) {
     ByteArrayOutputStream bin = new ByteArrayOutputStream();
     ObjectNode root = toJson(model, bin);
     byte[] weights = bin.toByteArray();
@@ -56,7 +64,13 @@ public final class ArtifactWriter {
     } catch (IOException e) {
       throw new ArtifactException("cannot serialize " + Artifact.MODEL_FILE + " of model " + model.name() + ": " + e.getMessage(), e);
     }
-    writeAtomically(dir, Map.of(Artifact.MODEL_FILE, json, Artifact.WEIGHTS_FILE, weights));
+    Map<String, byte[]> files = new java.util.LinkedHashMap<>(extraFiles);
+    if (files.containsKey(Artifact.MODEL_FILE) || files.containsKey(Artifact.WEIGHTS_FILE)) {
+      throw new IllegalArgumentException("extra artifact files may not replace " + Artifact.MODEL_FILE + " or " + Artifact.WEIGHTS_FILE);
+    }
+    files.put(Artifact.MODEL_FILE, json);
+    files.put(Artifact.WEIGHTS_FILE, weights);
+    writeAtomically(dir, files);
   }
 
   /** The model.json tree; blobs are appended to {@code bin}. */

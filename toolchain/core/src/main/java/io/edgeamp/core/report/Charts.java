@@ -59,23 +59,31 @@ public final class Charts {
     return svg(style(chart));
   }
 
-  /** Points (x[i], y[i]) per series; {@code lines} joins them in x order. */
-  public static String xy(String title, String xLabel, String yLabel, List<String> names, List<double[][]> points, boolean lines) {
+  /**
+   * Points (x[i], y[i]) per series; series whose {@code lines} flag is set are drawn as lines in x
+   * order (reference lines such as a threshold), the others as markers.
+   */
+  public static String xy(String title, String xLabel, String yLabel, List<String> names, List<double[][]> points, boolean[] lines) {
     XYSeriesCollection ds = new XYSeriesCollection();
     for (int s = 0; s < names.size(); s++) {
-      XYSeries series = new XYSeries(names.get(s), lines, true);
+      XYSeries series = new XYSeries(names.get(s), lines[s], true);
       double[][] p = points.get(s);
       for (int i = 0; i < p[0].length; i++) if (Double.isFinite(p[0][i]) && Double.isFinite(p[1][i])) series.add(p[0][i], p[1][i]);
       ds.addSeries(series);
     }
     JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, ds, PlotOrientation.VERTICAL, names.size() > 1, false, false);
     XYPlot plot = chart.getXYPlot();
-    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(lines, true);
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer();
     for (int i = 0; i < names.size(); i++) {
       r.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
       r.setSeriesStroke(i, new BasicStroke(1.5f));
+      r.setSeriesLinesVisible(i, lines[i]);
+      r.setSeriesShapesVisible(i, !lines[i]);
     }
     plot.setRenderer(r);
+    // Metrics live in a narrow band: zoom to the data rather than to zero.
+    ((org.jfree.chart.axis.NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+    ((org.jfree.chart.axis.NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(false);
     return svg(style(chart));
   }
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,11 +63,17 @@ public final class HtmlReports {
     series.add("float");
     double f = r.floatMetrics().getOrDefault(r.metric(), Double.NaN);
     pts.add(new double[][] {{lo, hi}, {f, f}});
-    c.put("probes", Charts.xy(r.metric() + " against average bits (every probe)", "average bits per weight", r.metric(), series, pts, false));
+    boolean[] lines = new boolean[series.size()];
+    lines[series.size() - 1] = lines[series.size() - 2] = true; // threshold and float are reference lines
+    c.put("probes", Charts.xy(r.metric() + " against average bits (every probe)", "average bits per weight", r.metric(), series, pts, lines));
     if (r.predicted() != null && r.actual() != null) {
       List<double[][]> scatter = new ArrayList<>();
       scatter.add(new double[][] {r.actual(), r.predicted()});
-      c.put("predicted", Charts.xy("Predicted against actual (validation, chosen model)", "actual", "predicted", List.of("windows"), scatter, false));
+      double min = Math.min(Arrays.stream(r.actual()).min().orElse(0), Arrays.stream(r.predicted()).min().orElse(0));
+      double max = Math.max(Arrays.stream(r.actual()).max().orElse(1), Arrays.stream(r.predicted()).max().orElse(1));
+      scatter.add(new double[][] {{min, max}, {min, max}});
+      c.put("predicted", Charts.xy("Predicted against actual (validation, chosen model)", "actual", "predicted", List.of("windows", "ideal"),
+          scatter, new boolean[] {false, true}));
     }
     return c;
   }

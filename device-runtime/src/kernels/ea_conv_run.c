@@ -1,0 +1,102 @@
+/* ea_conv_run: the DSP path of every convolution and pointwise kernel (ea_conv_core.h), one
+ * copy shared by all input types and weight widths; the width-specific parts come in as the
+ * channel loop (ea_blk_w*) and the widening (ea_widen_w*), so a model links only the widths it
+ * uses. */
+#include "ea_conv_core.h"
+
+#if EA_USE_DSP
+/* Channels [c0, c1) of one block of four widened pixels (ea_blk.h). Full blocks with fast
+ * table entries go to the assembly loop; a partial block (nb < 4) or a slow entry takes the raw
+ * accumulators one channel at a time and the exact 64-bit ea_requantize(). */
+static void ea_run_block(ea_blk_args_t *a, ea_blk_fn blk, const ea_rqtab_t *tab,
+                            int32_t c0, int32_t c1, int all_fast, int nb, uint8_t *o, int32_t ostride,
+                            const ea_requant_t *rq)
+{
+    if (nb == 4 && all_fast) {
+        a->out = o + c0;
+        a->tab = tab;
+        a->tab_end = tab + (c1 - c0);
+        blk(a);
+    } else {
+        int32_t c, q;
+        for (c = c0; c < c1; c++) {
+            int32_t raw[4];
+            ea_rqtab_t e = tab[c - c0];
+            e.k = 0;
+            a->out = (uint8_t *)raw;
+            a->tab = &e;
+            a->tab_end = &e + 1;
+            blk(a);
+            for (q = 0; q < nb; q++) {
+                o[q * ostride + c] = (uint8_t)ea_requantize(raw[q], rq->mult[c], rq->shift[c], rq->act_min, rq->act_max);
+            }
+        }
+    }
+}
+
+/* DSP body of ea_conv_hx1_* and ea_pointwise_*: output channels in chunks of at most tabcap
+ * (all of them for a convolution, whose scratch is sized by out_c); per chunk the requantization
+ * table, then blocks of four output pixels: their windows widened into one interleaved,
+ * zero-padded column block (a last block of fewer than four pixels repeats its last pixel),
+ * then the channel loop.
+ *   scratch: column block 8*kp16 bytes | four window buffers of K bytes (each aligned 4) |
+ *            tail rows kp16+8 | table of tabcap ea_rqtab_t (40 bytes reserved each) */
+void ea_conv_run(const ea_conv_shape_t *s, const void *in, int in_u8, const uint8_t *w, int wbits,
+                 const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out, int32_t tabcap,
+                 ea_blk_fn blk, ea_widen_fn widen)
+{
+    const int32_t cout = s->out_c, K = s->k_h * s->in_c;
+    const int32_t npix = s->out_h * s->out_w;
+    const int32_t words = ea_row_words(K, wbits);
+    const int32_t kp = ea_kp16(K);
+    uint8_t *o = (uint8_t *)out;
+    const int32_t kal = (K + 3) & ~3;
+    uint8_t *buf = (uint8_t *)(scratch + 2 * kp);
+    uint8_t *tail = buf + 4 * kal;
+    ea_rqtab_t *tab = (ea_rqtab_t *)(void *)(tail + kp + 8);
+    const int32_t rowb = ea_packed_row_bytes(K, wbits);
+    const int32_t over = 4 * words - rowb; /* 0..3 bytes read past a row's end */
+    const int mode0 = ea_clamp_mode(rq);
+    ea_blk_args_t a;
+    int32_t p, c0, nsafe = cout;
+    /* rows from nsafe on would be read past the end of w: a zero-padded copy (at most 3 rows) */
+    if (over > 0) {
+        nsafe = cout - (over + rowb - 1) / rowb;
+        if (nsafe < 0) {
+            nsafe = 0;
+        }
+        memset(tail, 0, (size_t)(kp + 8));
+        memcpy(tail, w + nsafe * rowb, (size_t)((cout - nsafe) * rowb));
+    }
+    a.col = scratch;
+    a.unused = 0;
+    a.nloop = wbits == 8 ? (words + 1) >> 1 : words;
+    a.odd = wbits == 8 ? (words & 1) : 0;
+    a.ostride = cout;
+    a.mode = mode0 == EA_CLAMP_U8 ? EA_MODE_U8 : (mode0 == EA_CLAMP_S8 ? EA_MODE_S8 : EA_MODE_ANY);
+    a.lo = rq->act_min;
+    a.hi = rq->act_max;
+    for (c0 = 0; c0 < cout; c0 += tabcap) {
+        const int32_t c1 = cout - c0 < tabcap ? cout : c0 + tabcap;
+        int all_fast = 1;
+        int32_t c;
+        for (c = c0; c < c1; c++) {
+            const uint8_t *row = c < nsafe ? w + c * rowb : tail + (c - nsafe) * rowb;
+            all_fast &= ea_rq_entry(&tab[c - c0], row, wbits, bias ? bias[c] : 0, rq->mult[c], rq->shift[c]);
+        }
+        for (p = 0; p < npix; p += 4) {
+            const int nb = npix - p < 4 ? (int)(npix - p) : 4;
+            int q;
+            const uint8_t *xs[4];
+            for (q = 0; q < 4; q++) {
+                const int32_t pq = p + (q < nb ? q : nb - 1);
+                xs[q] = ea_window(s, (const uint8_t *)in, pq, buf + q * kal);
+            }
+            widen(xs, K, in_u8, scratch);
+            ea_run_block(&a, blk, tab, c0, c1, all_fast, nb, o + p * cout, cout, rq);
+        }
+    }
+}
+#else
+typedef int ea_conv_run_unused; /* portable builds inline their own path (ea_conv_core.h) */
+#endif

@@ -1,0 +1,198 @@
+package io.edgeamp.cli;
+
+import io.edgeamp.core.amp.MixedPrecisionQuantizer;
+import io.edgeamp.core.amp.TaskTolerance;
+import io.edgeamp.core.amp.TensorlabConfig;
+import io.edgeamp.core.artifact.ArtifactWriter;
+import io.edgeamp.core.board.BoardProfile;
+import io.edgeamp.core.board.BoardProfiles;
+import io.edgeamp.core.data.Dataset;
+import io.edgeamp.core.data.Task;
+import io.edgeamp.core.ir.Graph;
+import io.edgeamp.core.onnx.OnnxImporter;
+import io.edgeamp.core.onnx.QdqExporter;
+import io.edgeamp.core.quant.alloc.Allocators;
+import io.edgeamp.core.report.HtmlReports;
+import io.edgeamp.core.report.QuantizationReport;
+import io.edgeamp.core.sensitivity.SensitivityAnalysis;
+import io.edgeamp.core.sensitivity.SensitivityMethod;
+import io.edgeamp.core.train.TrainedModel;
+import io.edgeamp.core.train.Trainer;
+import io.edgeamp.core.train.TrainingConfig;
+import io.edgeamp.core.zoo.ModelZoo;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code toolchain quantize}: automatic mixed precision. With no model and no data it trains the
+ * task's zoo network on the task's synthetic dataset first, so {@code toolchain quantize --task regression}
+ * alone runs the whole job.
+ */
+@Command(name = "quantize", mixinStandardHelpOptions = true,
+    description = {"Choose a bit width per layer (2/4/8 on the NPU, 32 = float on the CPU) so the task metric stays within tolerance",
+        "of the float model at the fewest bits; write the quantized artifact and an HTML/JSON report.",
+        "Without --model, trains the task's zoo network first (on a synthetic dataset unless --data is given)."})
+final class QuantizeCommand implements Callable<Integer> {
+  @Option(names = "--task", description = "classification, regression, anomaly or forecasting (or from --config)")
+  String task;
+
+  @Option(names = "--model", description = "float ONNX model to quantize (inputs [N, C, frame, 1])")
+  Path model;
+
+  @Option(names = "--zoo", description = "zoo network to train when no --model is given: ${COMPLETION-CANDIDATES}", completionCandidates = TrainCommand.ZooNames.class)
+  String zoo;
+
+  @Option(names = "--data", description = "dataset folder in Tensorlab's layout (default: synthetic)")
+  Path data;
+
+  @Option(names = "--config", description = "a Tensorlab config.yaml (task, data, windowing, model, epochs, tolerances)")
+  Path config;
+
+  @Option(names = "--board", description = "board profile id (board-profiles/<id>.yaml) or a profile file: its NPU widths, requantization and limits")
+  String board;
+
+  @Option(names = "--qat-epochs", defaultValue = "0", description = "quantization-aware fine-tuning epochs when post-training quantization misses the tolerance (default: ${DEFAULT-VALUE})")
+  int qatEpochs;
+
+  @Option(names = "--allocator", defaultValue = "greedy-ti", description = "greedy-ti, greedy-omega, ilp or dp (default: ${DEFAULT-VALUE})")
+  String allocator;
+
+  @Option(names = "--sensitivity", defaultValue = "eigenvalue", description = "eigenvalue (power iteration) or trace (Hutchinson) (default: ${DEFAULT-VALUE})")
+  String sensitivity;
+
+  @Option(names = "--tolerance", description = "the task's tolerance (relative drop for accuracy/R2, factor over float for SMAPE/MSE)")
+  Double tolerance;
+
+  @Option(names = "--epochs", description = "float training epochs when training a zoo network (default: training.training_epochs of --config, else 30)")
+  Integer epochs;
+
+  @Option(names = "--seed", defaultValue = "1", description = "seed for training, synthetic data and power iteration (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--out", description = "output folder (default: runs/<task>-quantized); the artifact goes to OUT/artifact")
+  Path out;
+
+  @Override
+  public Integer call() {
+    TensorlabConfig cfg = config == null ? null : TensorlabConfig.read(config);
+    if (cfg != null) cfg.warnings().forEach(w -> System.err.println("warning: " + w));
+    Task t = resolveTask(cfg);
+    if (!Allocators.NAMES.contains(allocator)) throw new UserError("--allocator: unknown '" + allocator + "'; use one of " + Allocators.NAMES);
+    Path outDir = out != null ? out : Path.of("runs", t.cliName() + "-quantized");
+    TaskTolerance tol = cfg != null ? cfg.tolerance() : TaskTolerance.defaults(t);
+    if (tolerance != null) tol = tol.withTolerance(tolerance);
+    BoardProfile profile = board == null ? null
+        : board.endsWith(".yaml") || board.endsWith(".yml") ? BoardProfiles.load(Path.of(board)) : BoardProfiles.find(board);
+    if (qatEpochs < 0) throw new UserError("--qat-epochs must be >= 0, got " + qatEpochs);
+    Path dataArg = data != null ? data : cfg != null && cfg.dataPath() != null ? Path.of(cfg.dataPath()) : null;
+    Path dataDir = TrainedModel.dataOrSynthetic(dataArg, t, outDir, seed);
+    Dataset d = TrainedModel.load(dataDir, t);
+    System.err.printf("data   %s: %d/%d/%d windows (train/val/test), input %s%n", dataDir, d.train().size(), d.val().size(), d.test().size(),
+        Arrays.toString(d.inputShape()));
+
+    Graph floatGraph;
+    String modelName;
+    if (model != null) {
+      try {
+        floatGraph = OnnxImporter.read(model);
+      } catch (java.io.IOException e) {
+        throw new UserError(e.getMessage());
+      }
+      modelName = floatGraph.name();
+      checkInputShape(floatGraph, d);
+    } else {
+      String z = zoo != null ? zoo : cfg != null && cfg.modelName() != null ? cfg.modelName() : null;
+      if (z != null && !ModelZoo.NAMES.contains(z)) throw new UserError("unknown zoo network '" + z + "'; known: " + ModelZoo.NAMES);
+      int e = epochs != null ? epochs : cfg != null && cfg.epochs().isPresent() ? cfg.epochs().getAsInt() : 30;
+      TrainingConfig tc = TrainingConfig.defaults().withEpochs(e).withLearningRate(3e-3).withPatience(8).withSeed(seed);
+      TrainedModel trained;
+      try (Progress progress = Progress.start("train", e)) {
+        trained = TrainedModel.train(d, z, tc, new Trainer.Listener() {
+          @Override
+          public void batchDone(int epoch, int batch, int batches, double loss) {
+            progress.step(epoch - 1 + (double) batch / batches, String.format(Locale.ROOT, "epoch %d loss %.4f", epoch, loss));
+          }
+
+          @Override
+          public void epochDone(Trainer.EpochStats s) {
+            progress.log(String.format(Locale.ROOT, "train  epoch %3d  train %.5f  val %.5f  %.1fs%s", s.epoch(), s.trainLoss(), s.valLoss(),
+                s.seconds(), s.improved() ? "  *" : ""));
+          }
+        });
+      }
+      trained.write(outDir.resolve("float"));
+      floatGraph = trained.graph();
+      modelName = trained.zooName();
+    }
+
+    MixedPrecisionQuantizer.Settings settings = MixedPrecisionQuantizer.Settings.defaults(t)
+        .withAllocator(allocator)
+        .withTolerance(tol)
+        .withSensitivity(new SensitivityAnalysis.Settings(SensitivityMethod.parse(sensitivity), 1e-4, 100, seed))
+        .withQatEpochs(qatEpochs);
+    if (profile != null) settings = settings.withBoard(profile);
+    MixedPrecisionQuantizer.Result res = MixedPrecisionQuantizer.run(floatGraph, d, modelName, settings, new MixedPrecisionQuantizer.Listener() {
+      @Override
+      public void stage(String name) {
+        System.err.println("stage  " + name);
+      }
+
+      @Override
+      public void detail(String line) {
+        System.err.println("       " + line);
+      }
+    });
+    QuantizationReport r = res.report();
+    Map<String, byte[]> extra = new LinkedHashMap<>();
+    extra.put("report.json", r.toJson().getBytes(StandardCharsets.UTF_8));
+    extra.put("report.html", HtmlReports.quantization(r).getBytes(StandardCharsets.UTF_8));
+    // The fake-quantized model as ONNX QDQ: open it in Netron, run it in ONNX Runtime.
+    extra.put("model.qdq.onnx", QdqExporter.toBytes(res.model(), floatGraph));
+    Path artifact = outDir.resolve("artifact");
+    ArtifactWriter.write(res.model(), artifact, extra);
+    printSummary(r, artifact);
+    return r.toleranceMet() ? 0 : 3;
+  }
+
+  private Task resolveTask(TensorlabConfig cfg) {
+    Task fromFlag = task == null ? null : Task.parse(task);
+    if (cfg != null && fromFlag != null && cfg.task() != fromFlag) {
+      throw new UserError("--task " + fromFlag.cliName() + " disagrees with common.task_type in " + cfg.file() + " (" + cfg.task().cliName() + ")");
+    }
+    if (fromFlag != null) return fromFlag;
+    if (cfg != null) return cfg.task();
+    throw new UserError("--task is required (classification, regression, anomaly or forecasting), or give --config with common.task_type");
+  }
+
+  private static void checkInputShape(Graph g, Dataset d) {
+    int[] s = g.input().shape();
+    int[] want = d.inputShape();
+    boolean ok = s.length == want.length + 1;
+    for (int i = 0; ok && i < want.length; i++) ok = s[i + 1] < 0 || s[i + 1] == want[i];
+    if (!ok) {
+      throw new UserError("the model's input " + g.input().name() + Arrays.toString(s) + " does not take the dataset's windows [N, "
+          + Arrays.toString(want).substring(1) + "; set frame_size/variables to match the model or export the model for this input");
+    }
+  }
+
+  private static void printSummary(QuantizationReport r, Path artifact) {
+    System.out.printf(Locale.ROOT, "%-8s %10s %10s %10s%n", r.metric(), "float", "uniform8", "chosen");
+    System.out.printf(Locale.ROOT, "%-8s %10.4f %10.4f %10.4f   (threshold %.4f: %s)%n", "", r.floatMetrics().get(r.metric()),
+        r.uniform8Metrics().get(r.metric()), r.chosenMetrics().get(r.metric()), r.threshold(), r.toleranceMet() ? "met" : "NOT met");
+    System.out.printf(Locale.ROOT, "bits     %.2f average; weights %d bytes (uniform 8-bit %d, float %d)%n", r.averageBits(), r.weightBytesChosen(),
+        r.weightBytesUniform8(), r.weightBytesFloat());
+    for (QuantizationReport.Layer l : r.layers()) {
+      System.out.printf(Locale.ROOT, "  %-12s %-6s %7d params  sens %10.4g  %2d bits on %s%s%n", l.name(), l.kind(), l.parameters(), l.sensitivity(),
+          l.bits(), l.target(), l.reason() == null ? "" : "  (" + l.reason() + ")");
+    }
+    r.warnings().forEach(w -> System.err.println("warning: " + w));
+    System.out.println("wrote  " + artifact + " (model.json, weights.bin, model.qdq.onnx, report.html, report.json)");
+  }
+}
