@@ -58,6 +58,9 @@ final class QuantizeCommand implements Callable<Integer> {
   @Option(names = "--board", description = "board profile id (board-profiles/<id>.yaml) or a profile file: its NPU widths, requantization and limits")
   String board;
 
+  @Option(names = "--max-latency", defaultValue = "0", description = "with --board: limit on the estimated inference time, in the board's timer unit, from its cost table (0 = none)")
+  long maxLatency;
+
   @Option(names = "--qat-epochs", defaultValue = "0", description = "quantization-aware fine-tuning epochs when post-training quantization misses the tolerance (default: ${DEFAULT-VALUE})")
   int qatEpochs;
 
@@ -138,6 +141,10 @@ final class QuantizeCommand implements Callable<Integer> {
         .withSensitivity(new SensitivityAnalysis.Settings(SensitivityMethod.parse(sensitivity), 1e-4, 100, seed))
         .withQatEpochs(qatEpochs);
     if (profile != null) settings = settings.withBoard(profile);
+    if (maxLatency > 0) {
+      if (profile == null) throw new UserError("--max-latency needs --board: the latency estimate comes from the board's cost table");
+      settings = settings.withMaxLatency(maxLatency);
+    }
     MixedPrecisionQuantizer.Result res = MixedPrecisionQuantizer.run(floatGraph, d, modelName, settings, new MixedPrecisionQuantizer.Listener() {
       @Override
       public void stage(String name) {

@@ -49,6 +49,15 @@ class QuantizeCommandTest {
   }
 
   @Test
+  void aLatencyLimitNoAllocationMeetsIsAClearError(@TempDir Path out) {
+    var r = TrainCommandTest.run("quantize", "--task", "classification", "--data", data.toString(), "--epochs", "1", "--board", "qemu-mps2-an386",
+        "--max-latency", "10", "--out", out.toString());
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("no allocation") && r.err().toLowerCase().contains("latency"), r.err());
+    assertFalse(Files.exists(out.resolve("artifact")));
+  }
+
+  @Test
   void aToleranceOutsideItsRangeIsRefusedBeforeAnyWork(@TempDir Path out) {
     var r = TrainCommandTest.run("quantize", "--task", "classification", "--data", data.toString(), "--tolerance", "1.5", "--out", out.toString());
     assertEquals(2, r.exit());

@@ -44,33 +44,46 @@ public final class MixedPrecisionQuantizer {
   private MixedPrecisionQuantizer() {}
 
   /** What to do; {@link #defaults(Task)} gives Tensorlab's settings. */
+  /**
+   * @param board the board profile, or null for a generic target
+   * @param maxLatency a limit on the estimated inference time in the board's timer unit (board cost table), or 0 for none
+   */
   public record Settings(String allocator, SensitivityAnalysis.Settings sensitivity, TaskTolerance tolerance, double step,
-      int calibrationWindows, TargetSpec target, NpuSpec npu, int qatEpochs) {
+      int calibrationWindows, TargetSpec target, BoardProfile board, int qatEpochs, long maxLatency) {
     public static Settings defaults(Task task) {
       return new Settings(Allocators.DEFAULT_NAME, SensitivityAnalysis.Settings.defaults(), TaskTolerance.defaults(task), 0.25, 128,
-          TargetSpec.GENERIC, null, 0);
+          TargetSpec.GENERIC, null, 0, 0);
+    }
+
+    NpuSpec npu() {
+      return board == null ? null : board.npu();
     }
 
     public Settings withAllocator(String a) {
-      return new Settings(a, sensitivity, tolerance, step, calibrationWindows, target, npu, qatEpochs);
+      return new Settings(a, sensitivity, tolerance, step, calibrationWindows, target, board, qatEpochs, maxLatency);
     }
 
     public Settings withSensitivity(SensitivityAnalysis.Settings s) {
-      return new Settings(allocator, s, tolerance, step, calibrationWindows, target, npu, qatEpochs);
+      return new Settings(allocator, s, tolerance, step, calibrationWindows, target, board, qatEpochs, maxLatency);
     }
 
     public Settings withTolerance(TaskTolerance t) {
-      return new Settings(allocator, sensitivity, t, step, calibrationWindows, target, npu, qatEpochs);
+      return new Settings(allocator, sensitivity, t, step, calibrationWindows, target, board, qatEpochs, maxLatency);
     }
 
     /** The board: its requantization and widths, and its NPU limits (layers it cannot run go to the CPU). */
     public Settings withBoard(BoardProfile board) {
-      return new Settings(allocator, sensitivity, tolerance, step, calibrationWindows, TargetSpec.of(board), board.npu(), qatEpochs);
+      return new Settings(allocator, sensitivity, tolerance, step, calibrationWindows, TargetSpec.of(board), board, qatEpochs, maxLatency);
     }
 
     /** Quantization-aware fine-tuning epochs, used when post-training quantization misses the tolerance. */
     public Settings withQatEpochs(int epochs) {
-      return new Settings(allocator, sensitivity, tolerance, step, calibrationWindows, target, npu, epochs);
+      return new Settings(allocator, sensitivity, tolerance, step, calibrationWindows, target, board, epochs, maxLatency);
+    }
+
+    /** Limit the estimated latency (board cost table, timer unit) the allocation may reach. */
+    public Settings withMaxLatency(long limit) {
+      return new Settings(allocator, sensitivity, tolerance, step, calibrationWindows, target, board, qatEpochs, limit);
     }
   }
 
@@ -143,6 +156,7 @@ public final class MixedPrecisionQuantizer {
         if (!s.target().npuBits().contains(bits) || placement.refusedWidths().getOrDefault(r.layer(), Map.of()).containsKey(bits)) b.disallow(bits);
       }
       if (placement.forcedToCpu(r.layer())) b.forceFloat(placement.reason(r.layer()));
+      if (s.board() != null) BoardCosts.add(b, plan.layer(r.layer()), s.board());
       candidates.add(b.build());
     }
     if (!candidates.isEmpty() && candidates.stream().allMatch(LayerCandidate::isForcedFloat)) {
@@ -175,12 +189,14 @@ public final class MixedPrecisionQuantizer {
       t = System.nanoTime();
       l.stage("budget search");
       BitAllocator allocator = Allocators.byName(s.allocator());
+      String[] infeasible = {null};
       BudgetSearch.Outcome<Map<String, Integer>> outcome = BudgetSearch.search(s.tolerance().minBits(), s.tolerance().maxBits(), s.step(), budget -> {
         Allocation a;
         try {
-          a = allocator.allocate(candidates, AllocationConstraints.budget(budget));
+          a = allocator.allocate(candidates, BoardCosts.constraints(budget, s.board(), s.maxLatency()));
         } catch (InfeasibleAllocationException e) {
           l.detail(String.format(java.util.Locale.ROOT, "budget %5.2f: infeasible (%s)", budget, e.getMessage()));
+          infeasible[0] = e.getMessage();
           return new BudgetSearch.Probe<>(budget, Double.NaN, Double.NaN, false, null);
         }
         double v = evaluate.apply(build.apply(a.widths())).get(metric);
@@ -190,6 +206,10 @@ public final class MixedPrecisionQuantizer {
       });
       for (var p : outcome.probes()) probes.add(new QuantizationReport.Probe("search", p.budget(), p.averageBits(), p.metric(), p.passed()));
       stages.put("budget search", lap(t));
+      if (outcome.chosen().allocation() == null) {
+        throw new IllegalArgumentException("no allocation of " + modelName + " fits even at " + s.tolerance().maxBits()
+            + " bits per weight: " + infeasible[0]);
+      }
       met = outcome.toleranceMet();
       chosenBits = outcome.chosen().allocation() != null ? new LinkedHashMap<>(outcome.chosen().allocation()) : uniform8;
       if (!met) {
