@@ -1,10 +1,12 @@
 package io.edgeamp.cli;
 
+import io.edgeamp.codegen.Codegen;
+import io.edgeamp.core.quant.QTensor;
+import io.edgeamp.core.quant.QuantizedModel;
 import io.edgeamp.hil.driver.CommandDriver;
 import io.edgeamp.hil.suite.FirmwareBuilder;
 import io.edgeamp.hil.suite.Suite;
 import io.edgeamp.hil.suite.SuiteException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
@@ -12,22 +14,20 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /**
- * {@code firmware: codegen} in a HIL suite: the one class that turns a suite entry into firmware through
- * the toolchain, in this process: {@code toolchain quantize ARGS --out W/quantize} if the entry gives
- * quantize arguments (artifact: W/quantize/artifact), then {@code toolchain codegen --board B --model
- * ARTIFACT --out W/codegen}, then CMake with the arm-none-eabi toolchain file over an umbrella project
- * that adds device-runtime and the generated folder, target {@code *_harness}; vectors from the
- * generated {@code test_vectors.json} ({"vectors": [{input, expected, label?}]}).
- *
- * <p>NOT VERIFIED: `toolchain codegen` is not on this branch yet (branch codegen). Until it is, a
- * codegen entry ends as an error case ("codegen is not available in this build") and the demo entries
- * still run. The umbrella project and the vector file name are assumptions to check against codegen's
- * output when it lands.
+ * {@code firmware: codegen} in a HIL suite, the one class that turns a suite entry into firmware through
+ * the toolchain, in this process: {@code toolchain quantize ARGS --out W/quantize} when the entry gives
+ * quantize arguments (artifact W/quantize/artifact; otherwise the entry's artifact), then the code
+ * generator ({@link Codegen#generate}, as {@code toolchain codegen --board B --model A --out W/codegen})
+ * for the case's board, then CMake on the generated project (its CMakeLists picks the board's toolchain
+ * file) and the {@code *_harness.elf} target. Vectors: the generator's test inputs with the outputs of
+ * the Java device twin as expected values (bit-exactness), and the twin's argmax as label, so "top1"
+ * for a codegen entry is top-1 agreement with the twin, not accuracy against dataset labels.
  */
 final class CodegenFirmwareBuilder implements FirmwareBuilder {
   private final Path repo;
@@ -39,17 +39,16 @@ final class CodegenFirmwareBuilder implements FirmwareBuilder {
   @Override
   public Built build(Suite suite, Suite.Case c, Path workDir) throws Exception {
     Path w = Files.createDirectories(workDir.resolve("codegen-" + c.entry.name + "-" + c.board));
-    CommandLine cl = Toolchain.commandLine();
-    if (!cl.getSubcommands().containsKey("codegen")) {
-      throw new SuiteException("codegen is not available in this build (toolchain codegen is not merged yet); use firmware: demo");
-    }
     Path artifact;
     if (c.entry.quantize != null) {
-      List<String> args = new ArrayList<>(List.of("quantize"));
-      args.addAll(c.entry.quantize);
-      args.addAll(List.of("--out", w.resolve("quantize").toString()));
-      run(args, "quantize");
-      artifact = w.resolve("quantize").resolve("artifact");
+      Path q = w.resolve("quantize");
+      if (!Files.isRegularFile(q.resolve("artifact").resolve("model.json"))) {
+        List<String> args = new ArrayList<>(List.of("quantize"));
+        args.addAll(c.entry.quantize);
+        args.addAll(List.of("--out", q.toString()));
+        run(args, "quantize");
+      }
+      artifact = q.resolve("artifact");
     } else {
       artifact = suite.resolve(c.entry.artifact);
     }
@@ -57,22 +56,16 @@ final class CodegenFirmwareBuilder implements FirmwareBuilder {
       throw new SuiteException("no quantized artifact (model.json) in " + artifact);
     }
     Path gen = w.resolve("codegen");
-    run(List.of("codegen", "--board", c.board, "--model", artifact.toString(), "--out", gen.toString(),
-        "--vectors", Integer.toString(Math.min(1000, c.vectors))), "codegen");
-    Path src = Files.createDirectories(w.resolve("umbrella"));
-    Path runtime = repo.resolve("device-runtime");
-    String machine = c.board.replaceFirst("^qemu-", "");
-    Files.writeString(src.resolve("CMakeLists.txt"), String.join("\n",
-        "cmake_minimum_required(VERSION 3.16)",
-        "project(edgeamp_suite_fw C ASM)",
-        "set(EDGEAMP_BOARD " + machine + " CACHE STRING \"\")",
-        "set(EDGEAMP_BUILD_TESTS OFF CACHE BOOL \"\")",
-        "add_subdirectory(\"" + runtime + "\" runtime)",
-        "add_subdirectory(\"" + gen.toAbsolutePath() + "\" model)", ""));
-    Path build = w.resolve("build");
+    Codegen.Result r;
+    try {
+      r = Codegen.generate(artifact, Codegen.board(c.board, List.of(repo.resolve("board-profiles"))), gen, Codegen.Options.defaults()
+          .withVectors(Math.min(1000, c.vectors)).withRuntimeDir(repo.resolve("device-runtime")));
+    } catch (RuntimeException e) {
+      throw new SuiteException("codegen for " + c.board + ": " + e.getMessage());
+    }
+    Path build = gen.resolve("build");
     Path log = w.resolve("build.log");
-    int rc = CommandDriver.run(List.of("cmake", "-S", src.toString(), "-B", build.toString(),
-        "-DCMAKE_TOOLCHAIN_FILE=" + runtime.resolve("cmake/arm-none-eabi.cmake")), 300, log);
+    int rc = CommandDriver.run(List.of("cmake", "-S", gen.toString(), "-B", build.toString()), 300, log);
     if (rc == 0) {
       rc = CommandDriver.run(List.of("cmake", "--build", build.toString(), "-j2"), 600, log);
     }
@@ -84,13 +77,28 @@ final class CodegenFirmwareBuilder implements FirmwareBuilder {
       elf = s.filter(p -> p.getFileName().toString().endsWith("_harness.elf")).findFirst()
           .orElseThrow(() -> new SuiteException("no *_harness.elf under " + build));
     }
-    Path vec = gen.resolve("test_vectors.json");
-    if (!Files.isRegularFile(vec)) {
-      throw new SuiteException("codegen wrote no test_vectors.json in " + gen);
+    QuantizedModel m = r.model();
+    boolean unsigned = m.tensor(m.outputTensor()).repr() == QTensor.Repr.UINT8;
+    JsonArray vs = new JsonArray();
+    for (int i = 0; i < r.inputs().length; i++) {
+      JsonArray e = new JsonArray();
+      int best = 0;
+      byte[] ex = r.expected()[i];
+      int[] y = new int[ex.length];
+      for (int k = 0; k < ex.length; k++) {
+        y[k] = unsigned ? ex[k] & 0xFF : ex[k];
+        e.add(y[k]);
+        if (y[k] > y[best]) {
+          best = k;
+        }
+      }
+      JsonObject v = new JsonObject().put("input", HexFormat.of().formatHex(r.inputs()[i])).put("expected", e);
+      if ("top1".equals(c.metric)) {
+        v.put("label", best);
+      }
+      vs.add(v);
     }
-    Object parsed = Json.decodeValue(Files.readString(vec));
-    JsonArray vs = parsed instanceof JsonArray ? (JsonArray) parsed : ((JsonObject) parsed).getJsonArray("vectors");
-    return new Built(elf, vs, c.entry.model);
+    return new Built(elf, vs, c.entry.model != null ? c.entry.model : r.modelName());
   }
 
   private static void run(List<String> args, String what) {
