@@ -145,6 +145,8 @@ final class TestSupport {
     final Map<String, JsonObject> results = new ConcurrentHashMap<>();
     final Map<String, JsonObject> status = new ConcurrentHashMap<>();
     final Map<String, Integer> events = new ConcurrentHashMap<>();
+    /** Job id -> the server's answer to a submission ("accepted" or "rejected" event). */
+    final Map<String, JsonObject> answers = new ConcurrentHashMap<>();
     final MqttAsyncClient client;
 
     Collector(String url, String site, Path persistence, String user, char[] password) throws Exception {
@@ -172,6 +174,10 @@ final class TestSupport {
             status.put(p[1], j);
           } else if (p[0].equals("jobs") && p[2].equals("events")) {
             events.merge(p[1], 1, Integer::sum);
+            String type = j.getString("type");
+            if ("accepted".equals(type) || "rejected".equals(type)) {
+              answers.put(p[1], j);
+            }
           }
         }
 
@@ -200,11 +206,41 @@ final class TestSupport {
       }
     }
 
-    /** Publishes a submission with QoS 1 (kept by Paho while the broker is away). */
+    /**
+     * Submits a job over MQTT the way README "MQTT" asks: QoS 1, then resubmitted (same id) until the
+     * server's "accepted" event for it arrives. The broker's PUBACK alone does not mean a server has
+     * the job: Mosquitto 2.0 does not restore "$share" subscriptions from its persistence, so right
+     * after a broker restart, before the server has subscribed again, a submission goes to nobody.
+     */
     void submit(String site, JsonObject job) throws Exception {
-      MqttMessage m = new MqttMessage(job.encode().getBytes(StandardCharsets.UTF_8));
-      m.setQos(1);
-      client.publish("edgeamp/v1/" + site + "/jobs/submit", m).waitForCompletion(10_000);
+      String id = job.getString("id");
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (true) {
+        MqttMessage m = new MqttMessage(job.encode().getBytes(StandardCharsets.UTF_8));
+        m.setQos(1);
+        try {
+          client.publish("edgeamp/v1/" + site + "/jobs/submit", m).waitForCompletion(10_000);
+        } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+          if (System.currentTimeMillis() > deadline) {
+            throw e;
+          }
+        }
+        long wait = System.currentTimeMillis() + 3_000;
+        while (!answers.containsKey(id) && System.currentTimeMillis() < wait) {
+          Thread.sleep(20);
+        }
+        JsonObject a = answers.get(id);
+        if (a != null) {
+          if (!"accepted".equals(a.getString("type"))) {
+            throw new AssertionError("submission " + id + " rejected: " + a.encode());
+          }
+          return;
+        }
+        if (System.currentTimeMillis() > deadline) {
+          throw new AssertionError("no accepted event for submission " + id);
+        }
+        System.err.println("collector: no accepted event for " + id + " yet; submitting again");
+      }
     }
 
     @Override
