@@ -288,8 +288,10 @@ final class Float32Inference {
     final int scratch;
     final int[] inputBuf;
     final int[] inputSize;
+    final int[] inputTotal;
     final int[] outputBuf;
     final int[] outputSize;
+    final int[] outputTotal;
     final boolean[] outputBatched;
     final boolean mixesBatch;
     final Map<String, int[]> shapes;
@@ -311,6 +313,10 @@ final class Float32Inference {
       this.inputSize = p.inputSize;
       this.outputBuf = p.outputBuf;
       this.outputSize = p.outputSize;
+      this.inputTotal = new int[inputSize.length];
+      for (int i = 0; i < inputTotal.length; i++) inputTotal[i] = Shapes.size(p.inShapes[i]);
+      this.outputTotal = new int[outputSize.length];
+      for (int o = 0; o < outputTotal.length; o++) outputTotal[o] = Shapes.size(p.shapes.get(graph.outputs().get(o).name()));
       this.outputBatched = p.outputBatched;
       this.mixesBatch = p.mixesBatch;
       this.shapes = p.shapes;
@@ -344,13 +350,16 @@ final class Float32Inference {
       pool.offer(ws);
     }
 
-    /** Runs samples [from, from + batch) of the inputs, writing the outputs' samples at outFrom. */
+    /**
+     * Runs samples [from, from + batch) of the inputs, writing the outputs' samples at outFrom (a plan
+     * for the whole, unsplit batch runs with from = outFrom = 0 and copies whole tensors).
+     */
     void runChunk(Workspace ws, double[][] in, int from, double[][] outs, int outFrom) {
       for (int i = 0; i < inputBuf.length; i++) {
         float[] dst = ws.buf[inputBuf[i]];
         double[] src = in[i];
         int off = from * inputSize[i];
-        for (int e = 0; e < inputSize[i] * batch; e++) dst[e] = (float) src[off + e];
+        for (int e = 0; e < inputTotal[i]; e++) dst[e] = (float) src[off + e];
       }
       for (int s = 0; s < steps.length; s++) {
         if (PROFILE) {
@@ -369,7 +378,7 @@ final class Float32Inference {
           continue;
         }
         int off = outFrom * outputSize[o];
-        for (int e = 0; e < outputSize[o] * batch; e++) dst[off + e] = src[e];
+        for (int e = 0; e < outputTotal[o]; e++) dst[off + e] = src[e];
       }
     }
 
