@@ -73,9 +73,18 @@ final class Float32Steps {
   }
 
   /**
-   * Conv per sample and group: y = act(W_g col + b) by {@link SGemm} on an im2col buffer (a 1x1
-   * stride-1 conv reads its input directly); depthwise convs (one input and one output channel per
-   * group) are direct convolutions over a zero-padded copy of the channel.
+   * Conv per sample and group as y = act(W_g B + b) by {@link SGemm}, where B's rows (one per input
+   * channel and kernel tap) are found without an im2col copy where possible:
+   * <ul>
+   *   <li>1x1 stride-1 convs read their input rows directly;
+   *   <li>convs along one axis ((k,1) kernels on width-1 inputs, and 1-D convs) split each input
+   *       channel into its stride phases, x[j*s + r] -> phase r, with zero guards before and after;
+   *       the row of tap a is then a contiguous slice of one phase (offset by the pad and dilation),
+   *       so the split writes each input once where im2col writes it k/s times;
+   *   <li>other 2-D convs gather an im2col matrix;
+   *   <li>depthwise convs (one input and one output channel per group) are direct convolutions over
+   *       a zero-padded copy of the channel.
+   * </ul>
    */
   static final class Conv extends Step {
     final ConvGeo g;
@@ -84,6 +93,12 @@ final class Float32Steps {
     final SGemm.Act act;
     final boolean pointwise;
     final boolean depthwise;
+    final boolean phased;
+    /** Row offsets of B: into the input (pointwise), the phase buffer, or the im2col matrix. */
+    final int[] rows;
+    /** Phase split: phase length with guards, front guard, data length of each phase. */
+    final int phaseLen, guard;
+    final int[] phaseData;
 
     Conv(ConvGeo g, float[] w, float[] bias, SGemm.Act act, int src, int dst) {
       this.g = g;
@@ -93,12 +108,41 @@ final class Float32Steps {
       this.io = new int[] {src, dst};
       this.pointwise = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 && g.phe == 0 && g.pwe == 0;
       this.depthwise = !pointwise && g.cg == 1 && g.mg == 1;
+      this.phased = !pointwise && !depthwise && g.w == 1 && g.kw == 1 && g.pw == 0 && g.pwe == 0;
+      int p = g.p();
+      if (phased) {
+        int s = g.sh;
+        int maxLen = ceilDiv(g.h, s);
+        int front = 0, back = 0;
+        for (int a = 0; a < g.kh; a++) {
+          int q = Math.floorDiv(a * g.dh - g.ph, s);
+          front = Math.max(front, -q);
+          back = Math.max(back, q + p - maxLen);
+        }
+        guard = front;
+        phaseLen = front + maxLen + back;
+        phaseData = new int[s];
+        for (int r = 0; r < s; r++) phaseData[r] = Math.max(0, ceilDiv(g.h - r, s));
+        rows = new int[g.k()];
+        for (int ci = 0, row = 0; ci < g.cg; ci++) {
+          for (int a = 0; a < g.kh; a++, row++) {
+            int t = a * g.dh - g.ph;
+            rows[row] = (ci * s + Math.floorMod(t, s)) * phaseLen + guard + Math.floorDiv(t, s);
+          }
+        }
+      } else {
+        guard = 0;
+        phaseLen = 0;
+        phaseData = null;
+        rows = depthwise ? null : SGemm.rows(g.k(), p);
+      }
     }
 
     @Override
     int scratch() {
       if (pointwise) return 0;
       if (depthwise) return (g.h + g.ph + g.phe) * (g.w + g.pw + g.pwe);
+      if (phased) return g.cg * g.sh * phaseLen;
       return g.k() * g.p();
     }
 
@@ -109,21 +153,41 @@ final class Float32Steps {
       for (int n = 0; n < g.n; n++) {
         for (int gi = 0; gi < g.g; gi++) {
           int yOff = (n * g.m + gi * g.mg) * p;
+          int xOff = (n * g.c + gi * g.cg) * plane;
           if (depthwise) {
             depthwise(x, (n * g.c + gi) * plane, gi, y, yOff, scratch);
             continue;
           }
-          float[] b;
-          int bOff;
           if (pointwise) {
-            b = x;
-            bOff = (n * g.c + gi * g.cg) * plane;
-          } else {
-            im2col(x, (n * g.c + gi * g.cg) * plane, scratch);
-            b = scratch;
-            bOff = 0;
+            SGemm.gemm(g.mg, p, k, w, gi * g.mg * k, k, x, xOff, rows, y, yOff, p, bias, gi * g.mg, null, 0, act);
+            continue;
           }
-          SGemm.gemm(g.mg, p, k, w, gi * g.mg * k, k, b, bOff, p, y, yOff, p, bias, gi * g.mg, null, 0, act);
+          if (phased) {
+            splitPhases(x, xOff, scratch);
+          } else {
+            im2col(x, xOff, scratch);
+          }
+          SGemm.gemm(g.mg, p, k, w, gi * g.mg * k, k, scratch, 0, rows, y, yOff, p, bias, gi * g.mg, null, 0, act);
+        }
+      }
+    }
+
+    /** Phase r of channel ci at (ci * s + r) * phaseLen: guard zeros, x[j*s + r] for j < phaseData[r], zeros. */
+    private void splitPhases(float[] x, int base, float[] ph) {
+      int s = g.sh;
+      for (int ci = 0; ci < g.cg; ci++) {
+        int chan = base + ci * g.h;
+        for (int r = 0; r < s; r++) {
+          int off = (ci * s + r) * phaseLen;
+          int len = phaseData[r];
+          Arrays.fill(ph, off, off + guard, 0f);
+          int dst = off + guard;
+          if (s == 1) {
+            System.arraycopy(x, chan, ph, dst, len);
+          } else {
+            for (int j = 0, src = chan + r; j < len; j++, src += s) ph[dst + j] = x[src];
+          }
+          Arrays.fill(ph, dst + len, off + phaseLen, 0f);
         }
       }
     }
@@ -132,26 +196,6 @@ final class Float32Steps {
     private void im2col(float[] x, int base, float[] col) {
       int p = g.p(), plane = g.h * g.w;
       int row = 0;
-      if (g.w == 1 && g.kw == 1 && g.pw == 0 && g.pwe == 0) {
-        // (k,1) kernels along time: one strided copy per (channel, tap) with zeros where the tap is in the padding
-        for (int ci = 0; ci < g.cg; ci++) {
-          int chan = base + ci * plane;
-          for (int a = 0; a < g.kh; a++, row++) {
-            int dst = row * p;
-            int off = a * g.dh - g.ph;
-            int lo = Math.min(p, Math.max(0, ceilDiv(-off, g.sh)));
-            int hi = Math.max(lo, Math.min(p, ceilDiv(g.h - off, g.sh)));
-            Arrays.fill(col, dst, dst + lo, 0f);
-            if (g.sh == 1) {
-              System.arraycopy(x, chan + lo + off, col, dst + lo, hi - lo);
-            } else {
-              for (int oy = lo, src = chan + lo * g.sh + off; oy < hi; oy++, src += g.sh) col[dst + oy] = x[src];
-            }
-            Arrays.fill(col, dst + hi, dst + p, 0f);
-          }
-        }
-        return;
-      }
       for (int ci = 0; ci < g.cg; ci++) {
         int chan = base + ci * plane;
         for (int a = 0; a < g.kh; a++) {
@@ -249,6 +293,7 @@ final class Float32Steps {
     final int[] cOff;
     final float beta;
     final SGemm.Act act;
+    final int[] bRows;
 
     Gemm(int m, int n, int k, int a, boolean transA, int b, boolean transB, float alpha, float[] colBias, int c, int[] cOff, float beta,
         SGemm.Act act, int dst) {
@@ -263,6 +308,7 @@ final class Float32Steps {
       this.beta = beta;
       this.act = act;
       this.io = new int[] {a, b, c, dst};
+      this.bRows = SGemm.rows(k, n);
     }
 
     @Override
@@ -284,7 +330,7 @@ final class Float32Steps {
         b = scratch;
       }
       boolean simple = alpha == 1 && cOff == null;
-      SGemm.gemm(m, n, k, a, aOff, k, b, bOff, n, y, 0, n, null, 0, simple ? colBias : null, 0, simple ? act : SGemm.Act.IDENTITY);
+      SGemm.gemm(m, n, k, a, aOff, k, b, bOff, bRows, y, 0, n, null, 0, simple ? colBias : null, 0, simple ? act : SGemm.Act.IDENTITY);
       if (simple) return;
       int size = m * n;
       if (alpha != 1) for (int i = 0; i < size; i++) y[i] *= alpha;
@@ -478,11 +524,46 @@ final class Float32Steps {
       else avgPool(x, y);
     }
 
+    /**
+     * A (k,1) stride-1 max pool of one plane in one pass: outputs whose window lies inside the input
+     * take the max of k shifted vectors; the few at the edges skip the padded cells.
+     */
+    private void maxAlongTime(float[] x, int ib, float[] y, int ob) {
+      int lo = Math.min(oh, ph), hi = Math.max(lo, Math.min(oh, h - kh + ph + 1));
+      for (int oy = 0; oy < lo; oy++) y[ob + oy] = edgeMax(x, ib, oy);
+      int oy = lo;
+      int src = ib - ph;
+      for (int up = lo + S.loopBound(hi - lo); oy < up; oy += L) {
+        FloatVector m = FloatVector.fromArray(S, x, src + oy);
+        for (int a = 1; a < kh; a++) m = m.max(FloatVector.fromArray(S, x, src + oy + a));
+        m.intoArray(y, ob + oy);
+      }
+      for (; oy < hi; oy++) {
+        float m = x[src + oy];
+        for (int a = 1; a < kh; a++) m = Math.max(m, x[src + oy + a]);
+        y[ob + oy] = m;
+      }
+      for (; oy < oh; oy++) y[ob + oy] = edgeMax(x, ib, oy);
+    }
+
+    private float edgeMax(float[] x, int ib, int oy) {
+      float m = Float.NEGATIVE_INFINITY;
+      for (int a = 0; a < kh; a++) {
+        int iy = oy - ph + a;
+        if (iy >= 0 && iy < h) m = Math.max(m, x[ib + iy]);
+      }
+      return m;
+    }
+
     private void maxPool(float[] x, float[] y) {
       int outPlane = oh * ow, inPlane = h * w;
-      Arrays.fill(y, 0, planes * outPlane, Float.NEGATIVE_INFINITY);
+      if (!(w == 1 && kw == 1 && sh == 1)) Arrays.fill(y, 0, planes * outPlane, Float.NEGATIVE_INFINITY);
       for (int pl = 0; pl < planes; pl++) {
         int ib = pl * inPlane, ob = pl * outPlane;
+        if (w == 1 && kw == 1 && sh == 1) {
+          maxAlongTime(x, ib, y, ob);
+          continue;
+        }
         if (w == 1 && kw == 1) {
           for (int a = 0; a < kh; a++) {
             int lo = Math.max(0, -Math.floorDiv(a - ph, sh)), hi = Math.min(oh, Math.floorDiv(h - 1 + ph - a, sh) + 1);
@@ -533,7 +614,7 @@ final class Float32Steps {
     }
   }
 
-  /** Mean over the spatial axes of each (sample, channel) plane. */
+  /** Mean over the spatial axes of each (sample, channel) plane (float vector partial sums, reduced in double). */
   static final class GlobalAvg extends Step {
     final int planes, inner;
 
@@ -547,10 +628,12 @@ final class Float32Steps {
     void run(float[][] buf, float[] scratch) {
       float[] x = buf[io[0]], y = buf[io[1]];
       for (int p = 0; p < planes; p++) {
-        double acc = 0;
-        int off = p * inner;
-        for (int i = 0; i < inner; i++) acc += x[off + i];
-        y[p] = (float) (acc / inner);
+        int off = p * inner, i = 0;
+        FloatVector acc = FloatVector.zero(S);
+        for (int up = S.loopBound(inner); i < up; i += L) acc = acc.add(FloatVector.fromArray(S, x, off + i));
+        double sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < inner; i++) sum += x[off + i];
+        y[p] = (float) (sum / inner);
       }
     }
   }

@@ -83,11 +83,20 @@ final class SGemm {
     }
   }
 
+  /** Row offsets {0, ldb, 2 ldb, ...} of a row-major B with k rows. */
+  static int[] rows(int k, int ldb) {
+    int[] r = new int[k];
+    for (int p = 0; p < k; p++) r[p] = p * ldb;
+    return r;
+  }
+
   /**
    * C[M x N] = act(A * B + rowBias[i] + colBias[j]); A(i, p) = a[aOff + i * lda + p], B(p, j) =
-   * b[bOff + p * ldb + j], C(i, j) = c[cOff + i * ldc + j]. Either bias may be null.
+   * b[bOff + bRows[p] + j], C(i, j) = c[cOff + i * ldc + j]. Either bias may be null. B's rows are
+   * given by offsets so that a convolution can point them into its (phase-split) input instead of
+   * copying receptive fields into an im2col matrix.
    */
-  static void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+  static void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int[] bRows, float[] c, int cOff, int ldc,
       float[] rowBias, int rbOff, float[] colBias, int cbOff, Act act) {
     int nr = 2 * L;
     int n2 = n - n % nr;
@@ -104,10 +113,10 @@ final class SGemm {
         r3 = rowBias[rbOff + i + 3];
       }
       int j = 0;
-      for (; j < n2; j += nr) block4x2(k, a, a0, lda, b, bOff + j, ldb, c, c0 + j, ldc, r0, r1, r2, r3, colBias, cbOff + j, act);
-      for (; j < n1; j += L) block4x1(k, a, a0, lda, b, bOff + j, ldb, c, c0 + j, ldc, r0, r1, r2, r3, colBias, cbOff + j, act);
+      for (; j < n2; j += nr) block4x2(k, a, a0, lda, b, bOff + j, bRows, c, c0 + j, ldc, r0, r1, r2, r3, colBias, cbOff + j, act);
+      for (; j < n1; j += L) block4x1(k, a, a0, lda, b, bOff + j, bRows, c, c0 + j, ldc, r0, r1, r2, r3, colBias, cbOff + j, act);
       for (int r = 0; r < 4; r++) {
-        scalarTail(j, n, k, a, a0 + r * lda, b, bOff, ldb, c, c0 + r * ldc, rowBias == null ? 0 : rowBias[rbOff + i + r], colBias, cbOff, act);
+        scalarTail(j, n, k, a, a0 + r * lda, b, bOff, bRows, c, c0 + r * ldc, rowBias == null ? 0 : rowBias[rbOff + i + r], colBias, cbOff, act);
       }
     }
     for (; i < m; i++) {
@@ -115,8 +124,8 @@ final class SGemm {
       int c0 = cOff + i * ldc;
       float r0 = rowBias == null ? 0 : rowBias[rbOff + i];
       int j = 0;
-      for (; j < n1; j += L) block1x1(k, a, a0, b, bOff + j, ldb, c, c0 + j, r0, colBias, cbOff + j, act);
-      scalarTail(j, n, k, a, a0, b, bOff, ldb, c, c0, r0, colBias, cbOff, act);
+      for (; j < n1; j += L) block1x1(k, a, a0, b, bOff + j, bRows, c, c0 + j, r0, colBias, cbOff + j, act);
+      scalarTail(j, n, k, a, a0, b, bOff, bRows, c, c0, r0, colBias, cbOff, act);
     }
   }
 
@@ -125,15 +134,15 @@ final class SGemm {
     return colBias == null ? v : v.add(FloatVector.fromArray(S, colBias, cb));
   }
 
-  private static void block4x2(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0, int ldc,
+  private static void block4x2(int k, float[] a, int a0, int lda, float[] b, int b0, int[] rows, float[] c, int c0, int ldc,
       float r0, float r1, float r2, float r3, float[] colBias, int cb, Act act) {
     FloatVector c00 = init(r0, colBias, cb), c01 = init(r0, colBias, cb + L);
     FloatVector c10 = init(r1, colBias, cb), c11 = init(r1, colBias, cb + L);
     FloatVector c20 = init(r2, colBias, cb), c21 = init(r2, colBias, cb + L);
     FloatVector c30 = init(r3, colBias, cb), c31 = init(r3, colBias, cb + L);
     int ap = a0;
-    int bo = b0;
-    for (int p = 0; p < k; p++, ap++, bo += ldb) {
+    for (int p = 0; p < k; p++, ap++) {
+      int bo = b0 + rows[p];
       FloatVector v0 = FloatVector.fromArray(S, b, bo), v1 = FloatVector.fromArray(S, b, bo + L);
       FloatVector x = FloatVector.broadcast(S, a[ap]);
       c00 = x.lanewise(VectorOperators.FMA, v0, c00);
@@ -158,14 +167,13 @@ final class SGemm {
     act.apply(c31).intoArray(c, c0 + 3 * ldc + L);
   }
 
-  private static void block4x1(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0, int ldc,
+  private static void block4x1(int k, float[] a, int a0, int lda, float[] b, int b0, int[] rows, float[] c, int c0, int ldc,
       float r0, float r1, float r2, float r3, float[] colBias, int cb, Act act) {
     FloatVector c00 = init(r0, colBias, cb), c10 = init(r1, colBias, cb);
     FloatVector c20 = init(r2, colBias, cb), c30 = init(r3, colBias, cb);
     int ap = a0;
-    int bo = b0;
-    for (int p = 0; p < k; p++, ap++, bo += ldb) {
-      FloatVector v0 = FloatVector.fromArray(S, b, bo);
+    for (int p = 0; p < k; p++, ap++) {
+      FloatVector v0 = FloatVector.fromArray(S, b, b0 + rows[p]);
       c00 = FloatVector.broadcast(S, a[ap]).lanewise(VectorOperators.FMA, v0, c00);
       c10 = FloatVector.broadcast(S, a[ap + lda]).lanewise(VectorOperators.FMA, v0, c10);
       c20 = FloatVector.broadcast(S, a[ap + 2 * lda]).lanewise(VectorOperators.FMA, v0, c20);
@@ -177,22 +185,21 @@ final class SGemm {
     act.apply(c30).intoArray(c, c0 + 3 * ldc);
   }
 
-  private static void block1x1(int k, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0, float r0, float[] colBias,
+  private static void block1x1(int k, float[] a, int a0, float[] b, int b0, int[] rows, float[] c, int c0, float r0, float[] colBias,
       int cb, Act act) {
     FloatVector acc = init(r0, colBias, cb);
-    int bo = b0;
-    for (int p = 0; p < k; p++, bo += ldb) {
-      acc = FloatVector.broadcast(S, a[a0 + p]).lanewise(VectorOperators.FMA, FloatVector.fromArray(S, b, bo), acc);
+    for (int p = 0; p < k; p++) {
+      acc = FloatVector.broadcast(S, a[a0 + p]).lanewise(VectorOperators.FMA, FloatVector.fromArray(S, b, b0 + rows[p]), acc);
     }
     act.apply(acc).intoArray(c, c0);
   }
 
   /** Columns j0..n of one row of C (fewer than a vector), with scalar fused multiply-adds in the same order. */
-  private static void scalarTail(int j0, int n, int k, float[] a, int a0, float[] b, int bOff, int ldb, float[] c, int c0, float rb,
+  private static void scalarTail(int j0, int n, int k, float[] a, int a0, float[] b, int bOff, int[] rows, float[] c, int c0, float rb,
       float[] colBias, int cbOff, Act act) {
     for (int j = j0; j < n; j++) {
       float s = colBias == null ? rb : rb + colBias[cbOff + j];
-      for (int p = 0; p < k; p++) s = Math.fma(a[a0 + p], b[bOff + p * ldb + j], s);
+      for (int p = 0; p < k; p++) s = Math.fma(a[a0 + p], b[bOff + rows[p] + j], s);
       c[c0 + j] = act.apply(s);
     }
   }
