@@ -614,6 +614,7 @@ final class Float32Inference {
       SGemm.Act fused = act == null ? SGemm.Act.IDENTITY : actOf(act.op());
       boolean anyBatched = false;
       for (String i : n.inputs()) if (!i.isEmpty() && batched(i)) anyBatched = true;
+      if ((op instanceof Op.MaxPool || op instanceof Op.BatchNorm) && tryDefer(n, anyBatched)) return;
       if (op instanceof Op.Conv c) {
         planConv(n, c, outName, fused, anyBatched);
       } else if (op instanceof Op.Gemm g) {
@@ -702,9 +703,89 @@ final class Float32Inference {
       Float32Steps.ConvGeo g = Float32Steps.ConvGeo.of(op, shape(x), constShapes.get(w), n.name());
       float[] bias = n.hasInput(2) ? consts.get(n.input(2)) : null;
       if (bias != null && bias.length != g.m) throw new Unsupported("conv bias shape");
-      int src = in(x);
+      Deferred d = deferred.get(x);
+      int src = in(d == null ? x : d.src);
       int dst = output(outName, g.outShape(), anyBatched, null);
-      add(new Float32Steps.Conv(g, consts.get(w), bias, act, src, dst), n);
+      Float32Steps.Conv step = new Float32Steps.Conv(g, consts.get(w), bias, act, src, dst);
+      if (d != null && d.node.op() instanceof Op.MaxPool mp) {
+        step.withInputMaxPool(mp.kernel()[0], mp.padsBegin()[0], shape(d.src)[2]);
+      } else if (d != null) {
+        float[][] ab = batchNormAffine(d.node, g.c);
+        step.withInputAffine(ab[0], ab[1]);
+      }
+      add(step, n);
+      if (d != null) step.name = d.node.name() + "+" + n.name();
+    }
+
+    /** A MaxPool or BatchNorm whose only reader is a conv that applies it while splitting its input. */
+    private final class Deferred {
+      final Node node;
+      final String src;
+
+      Deferred(Node node, String src) {
+        this.node = node;
+        this.src = src;
+      }
+    }
+
+    final Map<String, Deferred> deferred = new HashMap<>();
+
+    /**
+     * Defers a (k,1) stride-1 MaxPool or an inference BatchNorm into the conv that is its only reader,
+     * if that conv splits its input into phases: the transform then runs on each input row as it is
+     * split, and its output tensor is never written. The source stays live until the conv.
+     */
+    boolean tryDefer(Node n, boolean anyBatched) {
+      String out = n.output(), x = n.input(0);
+      if (readers.getOrDefault(out, 0) != 1 || isGraphOutput(out) || !bufOf.containsKey(x)) return false;
+      int j = node + 1;
+      while (j < graph.nodes().size() && !graph.nodes().get(j).inputs().contains(out)) j++;
+      if (j == graph.nodes().size()) return false;
+      Node c = graph.nodes().get(j);
+      if (!(c.op() instanceof Op.Conv) || !c.input(0).equals(out) || !isConst(c.input(1)) || (c.hasInput(2) && !isConst(c.input(2)))) return false;
+      int[] xs = shape(x);
+      int[] os;
+      if (n.op() instanceof Op.MaxPool mp) {
+        int r = mp.kernel().length;
+        if (xs.length != r + 2 || mp.ceilMode() || mp.strides()[0] != 1) return false;
+        if (r == 2 && (mp.kernel()[1] != 1 || mp.strides()[1] != 1 || mp.padsBegin()[1] != 0 || mp.padsEnd()[1] != 0 || xs[3] != 1)) return false;
+        int oh = xs[2] + mp.padsBegin()[0] + mp.padsEnd()[0] - mp.kernel()[0] + 1;
+        if (oh <= 0) return false;
+        os = xs.clone();
+        os[2] = oh;
+      } else {
+        for (int i = 1; i < 5; i++) if (!isConst(n.input(i))) return false;
+        if (xs.length < 2 || batchNormAffine(n, xs[1]) == null) return false;
+        os = xs;
+      }
+      Float32Steps.ConvGeo g;
+      try {
+        g = Float32Steps.ConvGeo.of((Op.Conv) c.op(), os, constShapes.get(c.input(1)), c.name());
+      } catch (Unsupported e) {
+        return false;
+      }
+      if (!Float32Steps.Conv.canFuseInput(g)) return false;
+      shapes.put(out, os);
+      batchedFlags.put(out, anyBatched);
+      deferred.put(out, new Deferred(n, x));
+      int b = bufOf.get(x);
+      if (b < slotCaps.size()) slotRelease.set(b, Math.max(slotRelease.get(b), j));
+      return true;
+    }
+
+    /** Inference BatchNorm as {scale, shift} per channel, or null if its parameters do not have c entries. */
+    float[][] batchNormAffine(Node n, int c) {
+      Tensor gamma = graph.initializer(n.input(1)), beta = graph.initializer(n.input(2));
+      Tensor mean = graph.initializer(n.input(3)), var = graph.initializer(n.input(4));
+      if (gamma.size() != c || beta.size() != c || mean.size() != c || var.size() != c) return null;
+      double eps = ((Op.BatchNorm) n.op()).epsilon();
+      float[] scale = new float[c], shift = new float[c];
+      for (int ch = 0; ch < c; ch++) {
+        double inv = gamma.data()[ch] / Math.sqrt(var.data()[ch] + eps);
+        scale[ch] = (float) inv;
+        shift[ch] = (float) (beta.data()[ch] - mean.data()[ch] * inv);
+      }
+      return new float[][] {scale, shift};
     }
 
     void planGemm(Node n, double alpha, double beta, boolean transA, boolean transB, boolean matMul, String outName, SGemm.Act act,
@@ -777,19 +858,11 @@ final class Float32Inference {
       for (int i = 1; i < 5; i++) if (!isConst(n.input(i))) throw new Unsupported("batchnorm statistics computed at run time");
       int[] s = shape(x);
       if (s.length < 2) throw new Unsupported("batchnorm rank");
-      int c = s[1];
-      Tensor gamma = graph.initializer(n.input(1)), beta = graph.initializer(n.input(2));
-      Tensor mean = graph.initializer(n.input(3)), var = graph.initializer(n.input(4));
-      if (gamma.size() != c || beta.size() != c || mean.size() != c || var.size() != c) throw new Unsupported("batchnorm shapes");
-      float[] scale = new float[c], shift = new float[c];
-      for (int ch = 0; ch < c; ch++) {
-        double inv = gamma.data()[ch] / Math.sqrt(var.data()[ch] + bn.epsilon());
-        scale[ch] = (float) inv;
-        shift[ch] = (float) (beta.data()[ch] - mean.data()[ch] * inv);
-      }
+      float[][] ab = batchNormAffine(n, s[1]);
+      if (ab == null) throw new Unsupported("batchnorm shapes");
       int src = in(x);
       int dst = output(outName, s, anyBatched, x);
-      add(new Float32Steps.Affine(src, dst, s[0], c, Shapes.size(s) / Math.max(1, s[0] * c), scale, shift), n);
+      add(new Float32Steps.Affine(src, dst, s[0], s[1], Shapes.size(s) / Math.max(1, s[0] * s[1]), ab[0], ab[1]), n);
     }
 
     void planConcat(Node n, Op.Concat op, String outName, boolean anyBatched) {

@@ -99,6 +99,14 @@ final class Float32Steps {
     /** Phase split: phase length with guards, front guard, data length of each phase. */
     final int phaseLen, guard;
     final int[] phaseData;
+    /**
+     * An input transform fused into the phase split (phased convs only), so its result is never
+     * written out: a per-channel affine (an unfolded BatchNorm) or a (k,1) stride-1 max pool over a
+     * source of srcH rows.
+     */
+    private float[] preScale, preShift;
+    private int poolK, poolPb;
+    private int srcH;
 
     Conv(ConvGeo g, float[] w, float[] bias, SGemm.Act act, int src, int dst) {
       this.g = g;
@@ -136,13 +144,37 @@ final class Float32Steps {
         phaseData = null;
         rows = depthwise ? null : SGemm.rows(g.k(), p);
       }
+      srcH = g.h;
+    }
+
+    /** Whether an input transform can be fused (the conv splits its input into phases). */
+    static boolean canFuseInput(ConvGeo g) {
+      boolean pointwise = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 && g.phe == 0 && g.pwe == 0;
+      return !pointwise && !(g.cg == 1 && g.mg == 1) && g.w == 1 && g.kw == 1 && g.pw == 0 && g.pwe == 0;
+    }
+
+    /** Applies x * scale[c] + shift[c] to the input as it is split (padding stays zero, as after a BatchNorm). */
+    Conv withInputAffine(float[] scale, float[] shift) {
+      if (!phased) throw new IllegalStateException("input transforms need a phased conv");
+      preScale = scale;
+      preShift = shift;
+      return this;
+    }
+
+    /** Max-pools the input (kernel k, stride 1, begin pad pb, over srcH rows) as it is split. */
+    Conv withInputMaxPool(int k, int pb, int srcH) {
+      if (!phased) throw new IllegalStateException("input transforms need a phased conv");
+      poolK = k;
+      poolPb = pb;
+      this.srcH = srcH;
+      return this;
     }
 
     @Override
     int scratch() {
       if (pointwise) return 0;
       if (depthwise) return (g.h + g.ph + g.phe) * (g.w + g.pw + g.pwe);
-      if (phased) return g.cg * g.sh * phaseLen;
+      if (phased) return g.cg * g.sh * phaseLen + (poolK > 0 ? g.h : 0);
       return g.k() * g.p();
     }
 
@@ -153,7 +185,7 @@ final class Float32Steps {
       for (int n = 0; n < g.n; n++) {
         for (int gi = 0; gi < g.g; gi++) {
           int yOff = (n * g.m + gi * g.mg) * p;
-          int xOff = (n * g.c + gi * g.cg) * plane;
+          int xOff = (n * g.c + gi * g.cg) * (phased ? srcH : plane);
           if (depthwise) {
             depthwise(x, (n * g.c + gi) * plane, gi, y, yOff, scratch);
             continue;
@@ -163,7 +195,7 @@ final class Float32Steps {
             continue;
           }
           if (phased) {
-            splitPhases(x, xOff, scratch);
+            splitPhases(x, xOff, gi * g.cg, scratch);
           } else {
             im2col(x, xOff, scratch);
           }
@@ -172,20 +204,40 @@ final class Float32Steps {
       }
     }
 
-    /** Phase r of channel ci at (ci * s + r) * phaseLen: guard zeros, x[j*s + r] for j < phaseData[r], zeros. */
-    private void splitPhases(float[] x, int base, float[] ph) {
+    /**
+     * Phase r of channel ci at (ci * s + r) * phaseLen: guard zeros, in[j*s + r] for j < phaseData[r],
+     * zeros; in is the input channel, or its max pool / affine transform (channels from c0).
+     */
+    private void splitPhases(float[] x, int base, int c0, float[] ph) {
       int s = g.sh;
+      int tmp = g.cg * s * phaseLen;
       for (int ci = 0; ci < g.cg; ci++) {
-        int chan = base + ci * g.h;
+        float[] in = x;
+        int chan = base + ci * srcH;
+        if (poolK > 0) {
+          if (s == 1) {
+            int off = ci * phaseLen;
+            Arrays.fill(ph, off, off + guard, 0f);
+            maxRow(x, chan, srcH, poolK, poolPb, ph, off + guard, g.h);
+            Arrays.fill(ph, off + guard + g.h, off + phaseLen, 0f);
+            continue;
+          }
+          maxRow(x, chan, srcH, poolK, poolPb, ph, tmp, g.h);
+          in = ph;
+          chan = tmp;
+        }
+        float a = preScale == null ? 1f : preScale[c0 + ci], b = preScale == null ? 0f : preShift[c0 + ci];
         for (int r = 0; r < s; r++) {
           int off = (ci * s + r) * phaseLen;
           int len = phaseData[r];
           Arrays.fill(ph, off, off + guard, 0f);
           int dst = off + guard;
-          if (s == 1) {
-            System.arraycopy(x, chan, ph, dst, len);
+          if (preScale != null) {
+            for (int j = 0, src = chan + r; j < len; j++, src += s) ph[dst + j] = Math.fma(in[src], a, b);
+          } else if (s == 1) {
+            System.arraycopy(in, chan, ph, dst, len);
           } else {
-            for (int j = 0, src = chan + r; j < len; j++, src += s) ph[dst + j] = x[src];
+            for (int j = 0, src = chan + r; j < len; j++, src += s) ph[dst + j] = in[src];
           }
           Arrays.fill(ph, dst + len, off + phaseLen, 0f);
         }
@@ -268,6 +320,38 @@ final class Float32Steps {
         }
       }
     }
+  }
+
+  /**
+   * A (k,1) stride-1 max pool of one row in one pass: y[ob + o] = max of x[ib + o - pb + t] over the
+   * taps t < k inside [0, h) (-inf if none). Outputs whose window lies inside the input take the max
+   * of k shifted vectors; the few at the edges skip the padded cells.
+   */
+  static void maxRow(float[] x, int ib, int h, int k, int pb, float[] y, int ob, int oh) {
+    int lo = Math.min(oh, pb), hi = Math.max(lo, Math.min(oh, h - k + pb + 1));
+    for (int o = 0; o < lo; o++) y[ob + o] = edgeMax(x, ib, h, k, pb, o);
+    int o = lo;
+    int src = ib - pb;
+    for (int up = lo + S.loopBound(hi - lo); o < up; o += L) {
+      FloatVector m = FloatVector.fromArray(S, x, src + o);
+      for (int t = 1; t < k; t++) m = m.max(FloatVector.fromArray(S, x, src + o + t));
+      m.intoArray(y, ob + o);
+    }
+    for (; o < hi; o++) {
+      float m = x[src + o];
+      for (int t = 1; t < k; t++) m = Math.max(m, x[src + o + t]);
+      y[ob + o] = m;
+    }
+    for (; o < oh; o++) y[ob + o] = edgeMax(x, ib, h, k, pb, o);
+  }
+
+  private static float edgeMax(float[] x, int ib, int h, int k, int pb, int o) {
+    float m = Float.NEGATIVE_INFINITY;
+    for (int t = 0; t < k; t++) {
+      int i = o - pb + t;
+      if (i >= 0 && i < h) m = Math.max(m, x[ib + i]);
+    }
+    return m;
   }
 
   static int sizeOf(int[] shape) {
@@ -524,35 +608,8 @@ final class Float32Steps {
       else avgPool(x, y);
     }
 
-    /**
-     * A (k,1) stride-1 max pool of one plane in one pass: outputs whose window lies inside the input
-     * take the max of k shifted vectors; the few at the edges skip the padded cells.
-     */
     private void maxAlongTime(float[] x, int ib, float[] y, int ob) {
-      int lo = Math.min(oh, ph), hi = Math.max(lo, Math.min(oh, h - kh + ph + 1));
-      for (int oy = 0; oy < lo; oy++) y[ob + oy] = edgeMax(x, ib, oy);
-      int oy = lo;
-      int src = ib - ph;
-      for (int up = lo + S.loopBound(hi - lo); oy < up; oy += L) {
-        FloatVector m = FloatVector.fromArray(S, x, src + oy);
-        for (int a = 1; a < kh; a++) m = m.max(FloatVector.fromArray(S, x, src + oy + a));
-        m.intoArray(y, ob + oy);
-      }
-      for (; oy < hi; oy++) {
-        float m = x[src + oy];
-        for (int a = 1; a < kh; a++) m = Math.max(m, x[src + oy + a]);
-        y[ob + oy] = m;
-      }
-      for (; oy < oh; oy++) y[ob + oy] = edgeMax(x, ib, oy);
-    }
-
-    private float edgeMax(float[] x, int ib, int oy) {
-      float m = Float.NEGATIVE_INFINITY;
-      for (int a = 0; a < kh; a++) {
-        int iy = oy - ph + a;
-        if (iy >= 0 && iy < h) m = Math.max(m, x[ib + iy]);
-      }
-      return m;
+      maxRow(x, ib, h, kh, ph, y, ob, oh);
     }
 
     private void maxPool(float[] x, float[] y) {

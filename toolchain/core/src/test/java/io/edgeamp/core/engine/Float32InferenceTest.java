@@ -196,6 +196,35 @@ class Float32InferenceTest {
         .node("t", new Op.Tanh(), List.of("h"), "y")
         .output("y").build();
     cs.add(new Case("matmul with an activation right operand", twoInputs, new int[] {4}));
+    // max pools and BatchNorms fused into the phase split of the conv that reads them
+    for (int[] cfg : new int[][] {{1, 1, 1}, {2, 1, 1}, {3, 2, 3}}) {
+      int stride = cfg[0], dil = cfg[1], poolK = cfg[2] + 2;
+      Random q = new Random(30 + stride);
+      double[] var = new double[3];
+      for (int i = 0; i < 3; i++) var[i] = 0.5 + q.nextDouble();
+      Graph g = Graph.builder("fused inputs s" + stride).input("x", -1, 3, 41)
+          .initializer("g", random(q, 3)).initializer("be", random(q, 3)).initializer("m", random(q, 3))
+          .initializer("v", new Tensor(new int[] {3}, var))
+          .initializer("w1", random(q, 5, 3, 3)).initializer("b1", random(q, 5))
+          .initializer("w2", random(q, 4, 5, 3)).initializer("b2", random(q, 4))
+          .node("bn", new Op.BatchNorm(1e-3, 0.9), List.of("x", "g", "be", "m", "v"), "h0")
+          .node("c1", conv(new int[] {3}, new int[] {stride}, new int[] {2}, new int[] {1}, new int[] {dil}, 1), List.of("h0", "w1", "b1"), "h1")
+          .node("r", new Op.Relu(), List.of("h1"), "h2")
+          .node("p", new Op.MaxPool(new int[] {poolK}, new int[] {1}, new int[] {2}, new int[] {poolK - 3}, false), List.of("h2"), "h3")
+          .node("c2", conv(new int[] {3}, new int[] {stride}, new int[] {1}, new int[] {1}, new int[] {dil}, 1), List.of("h3", "w2", "b2"), "y")
+          .output("y").build();
+      cs.add(new Case("batchnorm and max pool fused into convs, stride " + stride + " dilation " + dil + " pool " + poolK, g, new int[] {3, 41}));
+    }
+    Random q = new Random(40);
+    Graph poolTwice = Graph.builder("pool read twice").input("x", -1, 2, 20, 1)
+        .initializer("w", random(q, 3, 2, 3, 1))
+        .node("p", new Op.MaxPool(new int[] {3, 1}, new int[] {1, 1}, new int[] {1, 0}, new int[] {1, 0}, false), List.of("x"), "h")
+        .node("c", conv(new int[] {3, 1}, new int[] {2, 1}, new int[] {1, 0}, new int[] {1, 0}, new int[] {1, 1}, 1), List.of("h", "w"), "h2")
+        .node("f", new Op.Flatten(1), List.of("h"), "h3")
+        .node("f2", new Op.Flatten(1), List.of("h2"), "h4")
+        .node("k", new Op.Concat(1), List.of("h3", "h4"), "y")
+        .output("y").build();
+    cs.add(new Case("max pool read twice (not fused)", poolTwice, new int[] {2, 20, 1}));
     cs.add(new Case("TestModels.convRegressor", TestModels.convRegressor(), new int[] {3, 16, 1}));
     cs.add(new Case("TestModels.smoothClassifier", TestModels.smoothClassifier(), new int[] {4, 7, 6}));
     cs.add(new Case("TestModels.branching", TestModels.branching(), new int[] {2, 9}));
