@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,8 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (checked by planning for one sample and for the whole batch and comparing the shapes, plus
  * Softmax/Concat on axis 0, transposed or activation right-hand Gemm operands), the batch is cut into
  * chunks of a few samples, sized so that a chunk's activations stay in the core's cache, and each
- * chunk runs the whole network before the next starts. The two cores take chunks from a shared
- * counter (the caller's thread plus one common-pool task per extra core). Every sample's result is
+ * chunk runs the whole network before the next starts. The cores take chunks from a shared counter
+ * (the caller's thread plus the {@link F32Workers} helpers that join in time). Every sample's result is
  * computed the same way whatever chunk it is in (see {@link SGemm}), so results are deterministic and
  * independent of the thread count. Graphs that mix samples run as one chunk on the calling thread.
  *
@@ -56,6 +54,12 @@ final class Float32Inference {
   /** Arena floats a chunk should fit in (about 256 KB: the per-core L2 share). */
   private static final int CHUNK_FLOATS = Integer.getInteger("edgeamp.f32.chunkFloats", 64 * 1024);
   private static final int MAX_CHUNK = Integer.getInteger("edgeamp.f32.maxChunk", 32);
+  /** Workers per call (default: the available processors). */
+  private static final int THREADS = Integer.getInteger("edgeamp.f32.threads", 0);
+
+  private static int threads() {
+    return Math.max(1, THREADS > 0 ? THREADS : Runtime.getRuntime().availableProcessors());
+  }
 
   private final Graph graph;
   private final Map<String, float[]> consts = new HashMap<>();
@@ -151,7 +155,7 @@ final class Float32Inference {
         if (PROFILE) whole.report(List.of(ws), System.nanoTime());
       } else {
         int chunks = (n + chunk - 1) / chunk;
-        int threads = Math.min(chunks, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        int threads = Math.min(chunks, threads());
         AtomicInteger next = new AtomicInteger();
         List<Workspace> used = PROFILE ? java.util.Collections.synchronizedList(new ArrayList<>()) : null;
         Runnable worker = () -> {
@@ -169,10 +173,8 @@ final class Float32Inference {
           }
         };
         long t0 = System.nanoTime();
-        List<ForkJoinTask<?>> helpers = new ArrayList<>();
-        for (int t = 1; t < threads; t++) helpers.add(ForkJoinPool.commonPool().submit(worker));
-        worker.run();
-        for (ForkJoinTask<?> h : helpers) h.join();
+        if (threads > 1) F32Workers.get(threads - 1).run(worker);
+        else worker.run();
         if (used != null) full.report(used, t0);
       }
       for (int o = 0; o < outs.length; o++) result.put(gouts.get(o).name(), new Tensor(outShapes[o], outs[o]));
@@ -208,7 +210,7 @@ final class Float32Inference {
       return single;
     }
     if (one.mixesBatch || !sameButBatch(one, whole, n)) return single;
-    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    int threads = threads();
     int chunk = (int) Math.max(1, Math.min(MAX_CHUNK, CHUNK_FLOATS / Math.max(1, one.footprint())));
     chunk = Math.min(chunk, (n + threads - 1) / threads);
     try {
