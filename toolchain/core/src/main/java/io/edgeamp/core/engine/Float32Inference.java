@@ -66,6 +66,7 @@ final class Float32Inference {
   private final Map<String, int[]> constShapes = new HashMap<>();
   private final Map<String, Object> execs = new ConcurrentHashMap<>();
   private static final Object REFUSED = new Object();
+  private static final int MAX_PLANS = 16;
 
   private Float32Inference(Graph graph) {
     this.graph = graph;
@@ -116,6 +117,9 @@ final class Float32Inference {
       shapes[i] = t.shape();
       key.append(Arrays.toString(shapes[i])).append(';');
     }
+    // Callers use a handful of shapes (training and validation batches, a last short batch); a caller
+    // cycling through many would otherwise keep a plan and its workspaces for each.
+    if (execs.size() > MAX_PLANS && !execs.containsKey(key.toString())) execs.clear();
     Object ex = execs.computeIfAbsent(key.toString(), k -> prepare(shapes));
     if (ex == REFUSED) return null;
     return ((Exec) ex).run(inputs);
@@ -146,13 +150,14 @@ final class Float32Inference {
       double[][] in = new double[graph.inputs().size()][];
       for (int i = 0; i < in.length; i++) in[i] = inputs.get(graph.inputs().get(i).name()).data();
       if (whole != null) {
+        long t0 = System.nanoTime();
         Workspace ws = whole.borrow();
         try {
           whole.runChunk(ws, in, 0, outs, 0);
         } finally {
           whole.release(ws);
         }
-        if (PROFILE) whole.report(List.of(ws), System.nanoTime());
+        if (PROFILE) whole.report(List.of(ws), t0);
       } else {
         int chunks = (n + chunk - 1) / chunk;
         int threads = Math.min(chunks, threads());

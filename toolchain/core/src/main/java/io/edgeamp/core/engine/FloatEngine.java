@@ -162,7 +162,8 @@ public final class FloatEngine {
     double[][] snapshot = new double[params.size()][];
     int i = 0;
     for (Tensor t : params.values()) snapshot[i++] = t.data().clone();
-    Graph g = hasFoldableBatchNorm ? BatchNormFolding.fold(toGraph()) : graph;
+    // toGraph(): the engine's current weights (graph keeps the ones it was compiled with)
+    Graph g = hasFoldableBatchNorm ? BatchNormFolding.fold(toGraph()) : toGraph();
     Float32Inference program = Float32Inference.compile(g);
     fast = new FastPath(program, snapshot);
     return program;

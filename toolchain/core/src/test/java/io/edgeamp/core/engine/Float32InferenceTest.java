@@ -313,21 +313,28 @@ class Float32InferenceTest {
     assertArrayEquals(y, e.run(in).get(g.output().name()).data());
   }
 
-  @Test
-  void trainingUpdatesAreSeenByTheNextRun() {
-    Graph g = TestModels.convRegressor();
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("updateCases")
+  void weightUpdatesAreSeenByTheNextRun(String name, Graph g) {
     FloatEngine e = FloatEngine.compile(g);
     Tensor x = random(new Random(5), 9, 3, 16, 1);
     Tensor before = e.run(x);
-    // mutate a weight in place, as the optimiser does
-    double[] w = e.parameters().get("conv2.weight").data();
-    for (int i = 0; i < w.length; i++) w[i] += 0.05 * (i % 3 - 1);
+    // mutate every weight in place, as the optimiser and weight fake-quantization do
+    for (String p : e.trainableNames()) {
+      double[] w = e.parameters().get(p).data();
+      for (int i = 0; i < w.length; i++) w[i] += 0.05 * (i % 3 - 1);
+    }
     Tensor after = e.run(x);
     Tensor want = e.runDouble(Map.of(g.input().name(), x)).get(g.output().name());
-    assertClose(Map.of("y", want), Map.of("y", after), "after the update");
+    assertClose(Map.of("y", want), Map.of("y", after), name + " after the update");
     boolean changed = false;
     for (int i = 0; i < before.size(); i++) changed |= before.data()[i] != after.data()[i];
     assertTrue(changed, "the run after a weight update must use the new weights");
+  }
+
+  static Stream<Arguments> updateCases() {
+    Graph g = TestModels.convRegressor();
+    return Stream.of(Arguments.of("with BatchNorms to fold", g), Arguments.of("already folded", BatchNormFolding.fold(g)));
   }
 
   @Test
