@@ -10,6 +10,7 @@ import io.edgeamp.core.data.Dataset;
 import io.edgeamp.core.data.Task;
 import io.edgeamp.core.ir.Graph;
 import io.edgeamp.core.onnx.OnnxImporter;
+import io.edgeamp.core.onnx.QdqExporter;
 import io.edgeamp.core.quant.alloc.Allocators;
 import io.edgeamp.core.report.HtmlReports;
 import io.edgeamp.core.report.QuantizationReport;
@@ -152,6 +153,8 @@ final class QuantizeCommand implements Callable<Integer> {
     Map<String, byte[]> extra = new LinkedHashMap<>();
     extra.put("report.json", r.toJson().getBytes(StandardCharsets.UTF_8));
     extra.put("report.html", HtmlReports.quantization(r).getBytes(StandardCharsets.UTF_8));
+    // The fake-quantized model as ONNX QDQ: open it in Netron, run it in ONNX Runtime.
+    extra.put("model.qdq.onnx", QdqExporter.toBytes(res.model(), floatGraph));
     Path artifact = outDir.resolve("artifact");
     ArtifactWriter.write(res.model(), artifact, extra);
     printSummary(r, artifact);
@@ -190,6 +193,6 @@ final class QuantizeCommand implements Callable<Integer> {
           l.bits(), l.target(), l.reason() == null ? "" : "  (" + l.reason() + ")");
     }
     r.warnings().forEach(w -> System.err.println("warning: " + w));
-    System.out.println("wrote  " + artifact + " (model.json, weights.bin, report.html, report.json)");
+    System.out.println("wrote  " + artifact + " (model.json, weights.bin, model.qdq.onnx, report.html, report.json)");
   }
 }

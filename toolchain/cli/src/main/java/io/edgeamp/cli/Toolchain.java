@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "EdgeAMP toolchain 0.1.0",
     description = "Mixed-precision deployment toolchain for neural networks on microcontrollers with NPUs.",
-    subcommands = {QuantizeCommand.class, TrainCommand.class, DatasetCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {QuantizeCommand.class, CodegenCommand.class, TrainCommand.class, DatasetCommand.class, BenchCommand.class, HilCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Toolchain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -41,6 +41,11 @@ class QuantizeCommandTest {
     String html = Files.readString(artifact.resolve("report.html"));
     assertTrue(html.contains("<svg") && html.contains("Confusion matrix"), "report.html lacks its plots");
     assertTrue(Files.isRegularFile(out.resolve("float").resolve("model.onnx")));
+    // The QDQ model loads in ONNX Runtime (its loader checks every node against the ONNX operator schemas).
+    var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+    try (var session = env.createSession(artifact.resolve("model.qdq.onnx").toString(), new ai.onnxruntime.OrtSession.SessionOptions())) {
+      assertEquals(1, session.getNumInputs());
+    }
   }
 
   @Test

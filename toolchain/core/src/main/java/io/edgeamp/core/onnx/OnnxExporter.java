@@ -9,15 +9,12 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import io.edgeamp.core.io.AtomicFiles;
 import io.edgeamp.core.ir.Graph;
 import io.edgeamp.core.ir.Node;
 import io.edgeamp.core.ir.ValueInfo;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -56,22 +53,10 @@ public final class OnnxExporter {
   }
 
   public void writeFile(Graph g, Path file) throws IOException {
-    byte[] bytes = toModel(g).toByteArray();
-    Path abs = file.toAbsolutePath();
-    Path dir = abs.getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
     try {
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        out.write(bytes);
-      }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
+      AtomicFiles.write(file, toModel(g).toByteArray());
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 

@@ -8,7 +8,8 @@
  *   <li>{@link io.edgeamp.core.onnx.OnnxExporter#write(io.edgeamp.core.ir.Graph, java.nio.file.Path)}: a graph
  *       to float ONNX, opset 17, written atomically.
  *   <li>{@link io.edgeamp.core.onnx.OnnxExportExtension}: where QDQ (QuantizeLinear/DequantizeLinear) export
- *       plugs in.
+ *       plugs in; {@link io.edgeamp.core.onnx.QdqExporter} uses it to write a
+ *       {@link io.edgeamp.core.quant.QuantizedModel} as a QDQ model that ONNX Runtime runs like the integer twin.
  * </ul>
  *
  * Inside: {@code OnnxOpReader}/{@code OnnxOpWriter} are the per-op mapping tables (import/export),

@@ -1,0 +1,111 @@
+package io.edgeamp.hil;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** A small blocking client of the REST API (CLI `hil run`, benchmark, tests). */
+public final class HilClient {
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String base;
+  private final String token;
+
+  public HilClient(String baseUrl, String token) {
+    this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.token = token;
+  }
+
+  /** Status and body of one request; no exception for 4xx/5xx. */
+  public static final class Reply {
+    public final int status;
+    public final String body;
+
+    Reply(int status, String body) {
+      this.status = status;
+      this.body = body;
+    }
+
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  public Reply send(String method, String path, byte[] body, String contentType) throws IOException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    try {
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Reply(r.statusCode(), r.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted");
+    }
+  }
+
+  private JsonObject ok(Reply r, String what) throws IOException {
+    if (r.status / 100 != 2) {
+      throw new IOException(what + ": HTTP " + r.status + " " + r.body);
+    }
+    return r.json();
+  }
+
+  public String uploadFirmware(Path elf) throws IOException {
+    return ok(send("POST", "/api/v1/firmware", Files.readAllBytes(elf), "application/octet-stream"), "upload").getString("id");
+  }
+
+  public JsonObject submit(JsonObject job) throws IOException {
+    return ok(send("POST", "/api/v1/jobs", job.encode().getBytes(), "application/json"), "submit");
+  }
+
+  public JsonObject job(String id) throws IOException {
+    return ok(send("GET", "/api/v1/jobs/" + id, null, null), "job");
+  }
+
+  public Optional<JsonObject> result(String id) throws IOException {
+    Reply r = send("GET", "/api/v1/jobs/" + id + "/result", null, null);
+    return r.status == 404 ? Optional.empty() : Optional.of(ok(r, "result"));
+  }
+
+  public JsonObject awaitResult(String id, long timeoutMs) throws IOException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (System.currentTimeMillis() < deadline) {
+      Optional<JsonObject> r = result(id);
+      if (r.isPresent()) {
+        return r.get();
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted");
+      }
+    }
+    throw new IOException("no result for " + id + " within " + timeoutMs + " ms; job: " + job(id).encode());
+  }
+
+  public JsonArray boards() throws IOException {
+    Reply r = send("GET", "/api/v1/boards", null, null);
+    if (r.status != 200) {
+      throw new IOException("boards: HTTP " + r.status);
+    }
+    return new JsonArray(r.body);
+  }
+
+  public JsonObject latencyTable() throws IOException {
+    return ok(send("GET", "/api/v1/latency-table", null, null), "latency table");
+  }
+}

@@ -1,0 +1,74 @@
+package io.edgeamp.hil;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Settings of one HIL server. Mutable, filled by the CLI or a test, then handed to {@link HilServer}. */
+public final class HilConfig {
+  public Path workDir;
+  /** Loopback by default; the REST API is for the lab network only with a token. */
+  public String host = "127.0.0.1";
+  /** 0 = any free port. */
+  public int httpPort = 0;
+  public String site = "lab";
+  public String serverId = "hil-" + Long.toString(ProcessHandle.current().pid(), 36);
+
+  /** null: start the embedded broker (Moquette, isolated class loader). */
+  public String mqttUrl;
+  /** Port of the embedded broker; 0 = free port, chosen at first start and then kept in the work dir. */
+  public int embeddedMqttPort = 0;
+  public String mqttUsername;
+  public char[] mqttPassword;
+  /** Client TLS: trust store (JKS/PKCS12) for an ssl:// broker URL. */
+  public Path mqttTrustStore;
+  public char[] mqttTrustStorePassword;
+  /** Embedded broker TLS listener: key store and its password; the TLS port (0 = free). */
+  public Path brokerKeyStore;
+  public char[] brokerKeyStorePassword;
+  public int brokerTlsPort = -1;
+  /** Shared subscription for job submissions: null = on for an external broker, off for the embedded
+   * Moquette 0.17, which has no shared subscriptions (MQTT 5 feature, arrives in Moquette 0.18). */
+  public Boolean sharedSubscription;
+
+  /** Hardware map (YAML) of real boards; null = none. */
+  public Path hardwareMap;
+  /** Emulated boards to create: QEMU profile id (e.g. qemu-mps2-an386) -> instances. */
+  public final Map<String, Integer> qemuBoards = new LinkedHashMap<>();
+  public String qemuBinary = "qemu-system-arm";
+  /** Directories outside the work directory from which CMake firmware sources may be built. */
+  public final List<Path> sourceRoots = new ArrayList<>();
+
+  public long maxUploadBytes = 16L << 20;
+  public int defaultMaxAttempts = 3;
+  public int flashTimeoutS = 20;
+  public int bootTimeoutS = 10;
+  public int runTimeoutS = 120;
+  public int buildTimeoutS = 300;
+  public long schedulerTickMs = 200;
+  public long healthIntervalMs = 2000;
+  /** A board taken offline stays out at least this long before a health check may bring it back. */
+  public long offlineCooldownMs = 3000;
+  public long leaseSweepMs = 1000;
+  public int maxLeaseTtlS = 24 * 3600;
+
+  public HilConfig workDir(Path p) {
+    this.workDir = p;
+    return this;
+  }
+
+  public HilConfig qemu(String profile, int instances) {
+    qemuBoards.put(profile, instances);
+    return this;
+  }
+
+  public boolean embeddedBroker() {
+    return mqttUrl == null;
+  }
+
+  public boolean useSharedSubscription() {
+    return sharedSubscription != null ? sharedSubscription : !embeddedBroker();
+  }
+}

@@ -1,0 +1,380 @@
+package io.edgeamp.hil.mqtt;
+
+import io.edgeamp.hil.HilConfig;
+import io.vertx.core.json.JsonObject;
+import java.io.FileInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.paho.client.mqttv3.DisconnectedBufferOptions;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
+
+/**
+ * The server's MQTT side, on Eclipse Paho (MQTT 3.1.1, which both Moquette 0.17 and Mosquitto speak).
+ *
+ * <ul>
+ *   <li>One publishing client (persistent session, file persistence in the work directory,
+ *       disconnected buffer persisted too, automatic reconnect) publishes events, telemetry and
+ *       results. Its LWT marks the server offline.</li>
+ *   <li>One subscribing client (persistent session, file persistence) takes job submissions. It is
+ *       separate because Paho 1.2.5 routes every new message into a non-empty disconnected buffer
+ *       to keep order, and a SUBSCRIBE there fails with a ClassCastException (MqttSubscribe cast to
+ *       MqttPublish in ClientState.persistBufferedMessage): the subscriber has no buffer.</li>
+ *   <li>One small client per board carries that board's retained status with an LWT "offline", since
+ *       an MQTT connection has exactly one will.</li>
+ *   <li>Submissions arrive through the client-wide callback (Paho's per-subscription listeners do not
+ *       match "$share/..." filters against the real topic). The handler runs on Paho's callback
+ *       thread and stores the job before returning, so the PUBACK only goes out once it is durable.</li>
+ *   <li>Re-subscription after a reconnect and "delivered" bookkeeping run on our own executor, never
+ *       on Paho's callback thread (a blocking Paho call there deadlocks the client).</li>
+ * </ul>
+ * All Paho calls are made from {@link #io} or Paho's threads, never from a Vert.x event loop.
+ */
+public final class MqttBridge implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(MqttBridge.class.getName());
+
+  private final HilConfig cfg;
+  private final String url;
+  private final Topics topics;
+  private final ExecutorService io = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "hil-mqtt-io");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Map<String, MqttAsyncClient> boardClients = new ConcurrentHashMap<>();
+  private final Map<String, String> boardStatus = new ConcurrentHashMap<>();
+  private MqttAsyncClient main;
+  private MqttAsyncClient sub;
+  private volatile BiConsumer<String, byte[]> submitHandler = (t, p) -> { };
+  private volatile Consumer<String> deliveredHandler = j -> { };
+  private volatile Runnable reconnectHandler = () -> { };
+
+  public MqttBridge(HilConfig cfg, String url) {
+    this.cfg = cfg;
+    this.url = url;
+    this.topics = new Topics(cfg.site);
+  }
+
+  public Topics topics() {
+    return topics;
+  }
+
+  public String url() {
+    return url;
+  }
+
+  /** Called on Paho's thread with (topic, payload); must store the job before returning. */
+  public void onSubmit(BiConsumer<String, byte[]> handler) {
+    this.submitHandler = handler;
+  }
+
+  /** Called (on the io executor) with a job id when its result reached the broker. */
+  public void onResultDelivered(Consumer<String> handler) {
+    this.deliveredHandler = handler;
+  }
+
+  /** Called (on the io executor) after the publisher reconnected: results not yet delivered go out again. */
+  public void onPublisherReconnect(Runnable r) {
+    this.reconnectHandler = r;
+  }
+
+  /** Connects both clients (blocking, up to the timeout; they keep retrying in the background). */
+  public void connect(long timeoutMs) throws MqttException {
+    main = new MqttAsyncClient(url, cfg.serverId, new MqttDefaultFilePersistence(cfg.workDir.resolve("mqtt-pub").toString()));
+    DisconnectedBufferOptions buf = new DisconnectedBufferOptions();
+    buf.setBufferEnabled(true);
+    buf.setPersistBuffer(true);
+    buf.setBufferSize(100_000);
+    buf.setDeleteOldestMessages(false);
+    main.setBufferOpts(buf);
+    main.setCallback(new MqttCallbackExtended() {
+      @Override
+      public void connectComplete(boolean reconnect, String serverURI) {
+        io.execute(() -> {
+          publishNow(main, topics.serverStatus(cfg.serverId), state("online"), 1, true, null);
+          LOG.log(Level.INFO, "MQTT publisher {0} to {1}", new Object[] {reconnect ? "reconnected" : "connected", url});
+          if (reconnect) {
+            try {
+              reconnectHandler.run();
+            } catch (RuntimeException e) {
+              LOG.log(Level.WARNING, "republishing results after reconnect failed", e);
+            }
+          }
+        });
+      }
+
+      @Override
+      public void connectionLost(Throwable cause) {
+        LOG.log(Level.INFO, "MQTT publisher connection lost: {0}", String.valueOf(cause));
+      }
+
+      @Override
+      public void messageArrived(String topic, MqttMessage message) { }
+
+      @Override
+      public void deliveryComplete(IMqttDeliveryToken token) {
+        Object ctx = token.getUserContext();
+        if (ctx instanceof String) {
+          io.execute(() -> deliveredHandler.accept((String) ctx));
+        }
+      }
+    });
+    MqttConnectOptions o = options();
+    o.setCleanSession(false);
+    o.setWill(topics.serverStatus(cfg.serverId), state("offline").encode().getBytes(StandardCharsets.UTF_8), 1, true);
+
+    sub = new MqttAsyncClient(url, cfg.serverId + "-sub", new MqttDefaultFilePersistence(cfg.workDir.resolve("mqtt-sub").toString()));
+    sub.setCallback(new MqttCallbackExtended() {
+      @Override
+      public void connectComplete(boolean reconnect, String serverURI) {
+        // Off the callback thread: subscribe() waits for a SUBACK that this thread would deliver.
+        io.execute(() -> subscribe(reconnect));
+      }
+
+      @Override
+      public void connectionLost(Throwable cause) {
+        LOG.log(Level.INFO, "MQTT subscriber connection lost: {0}", String.valueOf(cause));
+      }
+
+      @Override
+      public void messageArrived(String topic, MqttMessage message) {
+        // Client-wide callback: a "$share/..." subscription delivers under the plain topic.
+        try {
+          if (topic.equals(topics.submit())) {
+            submitHandler.accept(topic, message.getPayload());
+          }
+        } catch (RuntimeException e) {
+          // Never throw here: Paho would drop the connection. The handler reports its own rejections.
+          LOG.log(Level.WARNING, "job submission failed", e);
+        }
+      }
+
+      @Override
+      public void deliveryComplete(IMqttDeliveryToken token) { }
+    });
+    MqttConnectOptions so = options();
+    so.setCleanSession(false);
+    try {
+      main.connect(o).waitForCompletion(timeoutMs);
+    } finally {
+      sub.connect(so).waitForCompletion(timeoutMs);
+    }
+  }
+
+  private void subscribe(boolean reconnect) {
+    try {
+      if (!sub.isConnected()) {
+        return;
+      }
+      sub.subscribe(topics.submitSubscription(cfg.useSharedSubscription()), 1).waitForCompletion(10_000);
+      LOG.log(Level.INFO, "MQTT subscriber {0} to {1}", new Object[] {reconnect ? "reconnected" : "connected", url});
+    } catch (MqttException | RuntimeException e) {
+      LOG.log(Level.WARNING, "MQTT subscribe failed; retrying", e);
+      Thread t = new Thread(() -> {
+        try {
+          Thread.sleep(1000);
+          io.execute(() -> subscribe(reconnect));
+        } catch (InterruptedException | java.util.concurrent.RejectedExecutionException x) {
+          // shutting down
+        }
+      }, "hil-mqtt-resubscribe");
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  private MqttConnectOptions options() {
+    MqttConnectOptions o = new MqttConnectOptions();
+    o.setAutomaticReconnect(true);
+    o.setMaxReconnectDelay(2000);
+    o.setConnectionTimeout(10);
+    o.setKeepAliveInterval(10);
+    o.setMaxInflight(1000);
+    if (cfg.mqttUsername != null) {
+      o.setUserName(cfg.mqttUsername);
+      o.setPassword(cfg.mqttPassword == null ? new char[0] : cfg.mqttPassword);
+    }
+    if (cfg.mqttTrustStore != null) {
+      try (FileInputStream in = new FileInputStream(cfg.mqttTrustStore.toFile())) {
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(in, cfg.mqttTrustStorePassword);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        o.setSocketFactory(ctx.getSocketFactory());
+      } catch (Exception e) {
+        throw new IllegalArgumentException("cannot load MQTT trust store " + cfg.mqttTrustStore + ": " + e.getMessage(), e);
+      }
+    }
+    return o;
+  }
+
+  private JsonObject state(String s) {
+    return new JsonObject().put("state", s).put("server", cfg.serverId).put("ts", System.currentTimeMillis());
+  }
+
+  // ------------------------------------------------------------------ publishing (never blocks the caller)
+
+  public void event(String job, JsonObject event) {
+    publish(topics.jobEvents(job), event.put("job", job).put("ts", System.currentTimeMillis()), 1, false, null);
+  }
+
+  public void telemetry(String board, JsonObject t) {
+    publish(topics.boardTelemetry(board), t.put("ts", System.currentTimeMillis()), 0, false, null);
+  }
+
+  /** QoS 1, retained; the job id comes back through onResultDelivered once the broker has it. */
+  public void result(String job, JsonObject result) {
+    publish(topics.jobResult(job), result, 1, true, job);
+  }
+
+  private void publish(String topic, JsonObject payload, int qos, boolean retained, String ctx) {
+    io.execute(() -> publishNow(main, topic, payload, qos, retained, ctx));
+  }
+
+  private void publishNow(MqttAsyncClient c, String topic, JsonObject payload, int qos, boolean retained, String ctx) {
+    if (c == null) {
+      return;
+    }
+    try {
+      MqttMessage m = new MqttMessage(payload.encode().getBytes(StandardCharsets.UTF_8));
+      m.setQos(qos);
+      m.setRetained(retained);
+      c.publish(topic, m, ctx, null);
+    } catch (MqttException e) {
+      LOG.log(Level.WARNING, "MQTT publish to " + topic + " failed", e);
+    }
+  }
+
+  // ------------------------------------------------------------------ board presence
+
+  /** Publishes a board's retained status through that board's own connection (LWT offline). */
+  public void boardStatus(String board, JsonObject status) {
+    String encoded = status.put("ts", System.currentTimeMillis()).encode();
+    boardStatus.put(board, encoded);
+    io.execute(() -> {
+      try {
+        MqttAsyncClient c = boardClients.computeIfAbsent(board, this::newBoardClient);
+        publishNow(c, topics.boardStatus(board), new JsonObject(boardStatus.get(board)), 1, true, null);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "board status for " + board + " failed", e);
+      }
+    });
+  }
+
+  private MqttAsyncClient newBoardClient(String board) {
+    try {
+      MqttAsyncClient c = new MqttAsyncClient(url, cfg.serverId + "-" + board, new MemoryPersistence());
+      DisconnectedBufferOptions buf = new DisconnectedBufferOptions();
+      buf.setBufferEnabled(true);
+      buf.setBufferSize(100);
+      buf.setDeleteOldestMessages(true);
+      c.setBufferOpts(buf);
+      c.setCallback(new MqttCallbackExtended() {
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+          if (reconnect) {
+            io.execute(() -> {
+              String s = boardStatus.get(board);
+              if (s != null) {
+                publishNow(c, topics.boardStatus(board), new JsonObject(s), 1, true, null);
+              }
+            });
+          }
+        }
+
+        @Override
+        public void connectionLost(Throwable cause) { }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) { }
+
+        @Override
+        public void deliveryComplete(IMqttDeliveryToken token) { }
+      });
+      MqttConnectOptions o = options();
+      o.setCleanSession(true);
+      o.setWill(topics.boardStatus(board), new JsonObject().put("state", "offline").put("board", board)
+          .put("reason", "connection lost").put("ts", System.currentTimeMillis()).encode().getBytes(StandardCharsets.UTF_8), 1, true);
+      c.connect(o).waitForCompletion(10_000);
+      return c;
+    } catch (MqttException e) {
+      throw new IllegalStateException("MQTT board client for " + board + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Publishes "offline" for every board and the server, then disconnects everything. */
+  @Override
+  public void close() {
+    Runnable shutdown = () -> {
+      for (Map.Entry<String, MqttAsyncClient> e : boardClients.entrySet()) {
+        closeClient(e.getValue(), topics.boardStatus(e.getKey()),
+            new JsonObject().put("state", "offline").put("board", e.getKey()).put("reason", "server stopped"));
+      }
+      if (sub != null) {
+        try {
+          if (sub.isConnected()) {
+            sub.disconnect(2000).waitForCompletion(3000);
+          }
+          sub.close(true);
+        } catch (MqttException e) {
+          // best effort at shutdown
+        }
+      }
+      if (main != null) {
+        closeClient(main, topics.serverStatus(cfg.serverId), state("offline"));
+      }
+    };
+    try {
+      io.submit(shutdown).get(15, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "MQTT shutdown", e);
+    }
+    io.shutdownNow();
+  }
+
+  private void closeClient(MqttAsyncClient c, String topic, JsonObject last) {
+    try {
+      if (c.isConnected()) {
+        MqttMessage m = new MqttMessage(last.put("ts", System.currentTimeMillis()).encode().getBytes(StandardCharsets.UTF_8));
+        m.setQos(1);
+        m.setRetained(true);
+        c.publish(topic, m).waitForCompletion(3000);
+        c.disconnect(3000).waitForCompletion(4000);
+      } else {
+        c.disconnectForcibly(0, 1000);
+      }
+    } catch (MqttException e) {
+      // best effort at shutdown
+    }
+    try {
+      c.close(true);
+    } catch (MqttException e) {
+      // best effort at shutdown
+    }
+  }
+
+  /** For tests: whether the main client is connected. */
+  public boolean connected() {
+    return main != null && main.isConnected() && sub != null && sub.isConnected();
+  }
+}

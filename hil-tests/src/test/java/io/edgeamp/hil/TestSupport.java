@@ -1,0 +1,222 @@
+package io.edgeamp.hil;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
+
+/** Shared pieces of the HIL tests: the demo firmware, a Mosquitto process, an MQTT collector. */
+final class TestSupport {
+  static final Path REPO = Path.of(System.getProperty("edgeamp.repo", "..")).toAbsolutePath().normalize();
+  static final Path TEST_DIR = Path.of(System.getProperty("edgeamp.hil.testDir", "target/hil-test")).toAbsolutePath();
+  private static Path firmware;
+
+  private TestSupport() {}
+
+  /** The demo harness firmware for mps2-an386, built once per test JVM. */
+  static synchronized Path firmware() throws IOException {
+    if (firmware == null) {
+      firmware = DemoFirmware.build(REPO, "mps2-an386", TEST_DIR.resolve("fw-mps2-an386"));
+    }
+    return firmware;
+  }
+
+  static Path freshDir(String name) throws IOException {
+    Path d = TEST_DIR.resolve(name + "-" + System.nanoTime());
+    return Files.createDirectories(d);
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  static void waitFor(String what, long timeoutMs, BooleanSupplier cond) throws InterruptedException {
+    waitFor(what, timeoutMs, cond, () -> "");
+  }
+
+  static void waitFor(String what, long timeoutMs, BooleanSupplier cond, java.util.function.Supplier<String> info)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (!cond.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("timed out waiting for " + what + " " + info.get());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  static java.util.function.Predicate<String> stored(HilClient api) {
+    return id -> {
+      try {
+        return api.send("GET", "/api/v1/jobs/" + id, null, null).status == 200;
+      } catch (IOException e) {
+        return false;
+      }
+    };
+  }
+
+  static JsonObject demoJob(String id, String profile, String firmwareId, int vectors, long seed) {
+    return new JsonObject().put("id", id).put("profile", profile).put("firmware", new JsonObject().put("id", firmwareId))
+        .put("vectors", DemoFirmware.vectors(vectors, seed)).put("iterations", 3).put("warmup", 1);
+  }
+
+  /** Mosquitto on a free loopback port with its own config and persistence directory. */
+  static final class Mosquitto implements AutoCloseable {
+    final int port;
+    final Path dir;
+    private Process process;
+
+    Mosquitto(Path dir) throws IOException {
+      this.dir = dir;
+      this.port = freePort();
+      Files.createDirectories(dir.resolve("data"));
+      Files.writeString(dir.resolve("mosquitto.conf"), String.join("\n",
+          "listener " + port + " 127.0.0.1",
+          // as root, mosquitto would switch to the 'mosquitto' user, which cannot write here
+          "user " + System.getProperty("user.name"),
+          "allow_anonymous true",
+          "persistence true",
+          "persistence_location " + dir.resolve("data").toAbsolutePath() + "/",
+          "autosave_interval 1",
+          "max_queued_messages 100000",
+          "log_dest file " + dir.resolve("mosquitto.log").toAbsolutePath(),
+          ""), StandardCharsets.UTF_8);
+    }
+
+    String url() {
+      return "tcp://127.0.0.1:" + port;
+    }
+
+    synchronized void start() throws IOException, InterruptedException {
+      process = new ProcessBuilder("mosquitto", "-c", dir.resolve("mosquitto.conf").toString())
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile())).start();
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (true) {
+        try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+          return;
+        } catch (IOException e) {
+          if (!process.isAlive() || System.currentTimeMillis() > deadline) {
+            throw new IOException("mosquitto did not start: " + Files.readString(dir.resolve("stdout.log")));
+          }
+          Thread.sleep(50);
+        }
+      }
+    }
+
+    /** SIGTERM (mosquitto saves its persistence file), wait, start again on the same port. */
+    synchronized void restart(long downMs) throws IOException, InterruptedException {
+      stop();
+      Thread.sleep(downMs);
+      start();
+    }
+
+    synchronized void stop() throws InterruptedException {
+      if (process != null && process.isAlive()) {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop();
+    }
+  }
+
+  /** A Paho subscriber with a persistent session and file persistence, collecting results and statuses. */
+  static final class Collector implements AutoCloseable {
+    final Map<String, JsonObject> results = new ConcurrentHashMap<>();
+    final Map<String, JsonObject> status = new ConcurrentHashMap<>();
+    final Map<String, Integer> events = new ConcurrentHashMap<>();
+    final MqttAsyncClient client;
+
+    Collector(String url, String site, Path persistence, String user, char[] password) throws Exception {
+      client = new MqttAsyncClient(url, "collector-" + System.nanoTime(), new MqttDefaultFilePersistence(persistence.toString()));
+      String base = "edgeamp/v1/" + site + "/";
+      client.setCallback(new MqttCallbackExtended() {
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+          if (reconnect) {
+            // off the callback thread, as the server does
+            new Thread(() -> subscribe(base)).start();
+          }
+        }
+
+        @Override
+        public void connectionLost(Throwable cause) { }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage m) {
+          JsonObject j = new JsonObject(new String(m.getPayload(), StandardCharsets.UTF_8));
+          String[] p = topic.substring(base.length()).split("/");
+          if (p[0].equals("jobs") && p[2].equals("result")) {
+            results.put(p[1], j);
+          } else if (p[0].equals("boards") && p[2].equals("status")) {
+            status.put(p[1], j);
+          } else if (p[0].equals("jobs") && p[2].equals("events")) {
+            events.merge(p[1], 1, Integer::sum);
+          }
+        }
+
+        @Override
+        public void deliveryComplete(IMqttDeliveryToken token) { }
+      });
+      MqttConnectOptions o = new MqttConnectOptions();
+      o.setCleanSession(false);
+      o.setAutomaticReconnect(true);
+      o.setMaxReconnectDelay(1000);
+      o.setMaxInflight(1000);
+      if (user != null) {
+        o.setUserName(user);
+        o.setPassword(password);
+      }
+      client.connect(o).waitForCompletion(10_000);
+      subscribe(base);
+    }
+
+    private void subscribe(String base) {
+      try {
+        client.subscribe(new String[] {base + "jobs/+/result", base + "boards/+/status", base + "jobs/+/events"},
+            new int[] {1, 1, 1}).waitForCompletion(10_000);
+      } catch (Exception e) {
+        System.err.println("collector subscribe failed: " + e);
+      }
+    }
+
+    /** Publishes a submission with QoS 1 (kept by Paho while the broker is away). */
+    void submit(String site, JsonObject job) throws Exception {
+      MqttMessage m = new MqttMessage(job.encode().getBytes(StandardCharsets.UTF_8));
+      m.setQos(1);
+      client.publish("edgeamp/v1/" + site + "/jobs/submit", m).waitForCompletion(10_000);
+    }
+
+    @Override
+    public void close() {
+      try {
+        if (client.isConnected()) {
+          client.disconnect(2000).waitForCompletion(3000);
+        }
+        client.close(true);
+      } catch (Exception e) {
+        // best effort
+      }
+    }
+  }
+}

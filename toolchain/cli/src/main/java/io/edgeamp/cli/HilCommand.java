@@ -1,0 +1,261 @@
+package io.edgeamp.cli;
+
+import io.edgeamp.hil.DemoFirmware;
+import io.edgeamp.hil.HilBench;
+import io.edgeamp.hil.HilClient;
+import io.edgeamp.hil.HilConfig;
+import io.edgeamp.hil.HilServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code toolchain hil ...}: the hardware-in-the-loop server, job runs against it, its benchmark. */
+@Command(name = "hil", mixinStandardHelpOptions = true, description = "Hardware-in-the-loop server and runs.",
+    subcommands = {HilCommand.Serve.class, HilCommand.Run.class, HilCommand.Bench.class})
+public final class HilCommand implements Runnable {
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  /** Options shared by serve and an embedded run. */
+  static class ServerOptions {
+    @Option(names = "--work", description = "work directory (database, token, firmware, logs)", defaultValue = "hil-work")
+    Path work;
+    @Option(names = "--host", description = "REST listen address (default loopback)", defaultValue = "127.0.0.1")
+    String host;
+    @Option(names = "--port", description = "REST port (0 = any)", defaultValue = "8080")
+    int port;
+    @Option(names = "--site", defaultValue = "lab")
+    String site;
+    @Option(names = "--mqtt-url", description = "external broker (tcp://host:1883, ssl://...); default: embedded broker")
+    String mqttUrl;
+    @Option(names = "--mqtt-port", description = "embedded broker port (default: chosen once, kept in the work dir)", defaultValue = "0")
+    int mqttPort;
+    @Option(names = "--mqtt-username")
+    String mqttUser;
+    @Option(names = "--mqtt-password-file", description = "file holding the MQTT password")
+    Path mqttPasswordFile;
+    @Option(names = "--mqtt-truststore", description = "JKS/PKCS12 trust store for an ssl:// broker")
+    Path trustStore;
+    @Option(names = "--mqtt-truststore-password-file")
+    Path trustStorePasswordFile;
+    @Option(names = "--broker-keystore", description = "embedded broker: key store for a TLS listener")
+    Path brokerKeyStore;
+    @Option(names = "--broker-keystore-password-file")
+    Path brokerKeyStorePasswordFile;
+    @Option(names = "--broker-tls-port", defaultValue = "-1")
+    int brokerTlsPort;
+    @Option(names = "--hardware-map", description = "YAML file of real boards")
+    Path hardwareMap;
+    @Option(names = "--qemu", description = "emulated boards, PROFILE=N (e.g. qemu-mps2-an386=2); repeatable")
+    List<String> qemu = new ArrayList<>();
+    @Option(names = "--source-root", description = "directory from which CMake firmware sources may be built; repeatable")
+    List<Path> sourceRoots = new ArrayList<>();
+    @Option(names = "--max-upload-mb", defaultValue = "16")
+    int maxUploadMb;
+
+    HilConfig config() throws java.io.IOException {
+      HilConfig c = new HilConfig().workDir(work);
+      c.host = host;
+      c.httpPort = port;
+      c.site = site;
+      c.mqttUrl = mqttUrl;
+      c.embeddedMqttPort = mqttPort;
+      c.mqttUsername = mqttUser;
+      if (mqttPasswordFile != null) {
+        c.mqttPassword = Files.readString(mqttPasswordFile).trim().toCharArray();
+      }
+      c.mqttTrustStore = trustStore;
+      if (trustStorePasswordFile != null) {
+        c.mqttTrustStorePassword = Files.readString(trustStorePasswordFile).trim().toCharArray();
+      }
+      c.brokerKeyStore = brokerKeyStore;
+      if (brokerKeyStorePasswordFile != null) {
+        c.brokerKeyStorePassword = Files.readString(brokerKeyStorePasswordFile).trim().toCharArray();
+      }
+      c.brokerTlsPort = brokerTlsPort;
+      c.hardwareMap = hardwareMap;
+      for (String q : qemu) {
+        String[] kv = q.split("=", 2);
+        try {
+          c.qemu(kv[0], kv.length == 2 ? Integer.parseInt(kv[1]) : 1);
+        } catch (NumberFormatException e) {
+          throw new UserError("--qemu wants PROFILE=N, got " + q);
+        }
+      }
+      c.sourceRoots.addAll(sourceRoots);
+      c.maxUploadBytes = (long) maxUploadMb << 20;
+      return c;
+    }
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the HIL server until interrupted.")
+  static final class Serve extends ServerOptions implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      HilServer s = new HilServer(config()).start();
+      CountDownLatch done = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        s.stop();
+        done.countDown();
+      }));
+      System.out.println("HIL server: " + s.baseUrl() + "  (token in " + work.resolve("token") + ")  MQTT: " + s.mqttUrl());
+      done.await();
+      return 0;
+    }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Run a firmware with test vectors on a board and print latency and metric summaries.")
+  static final class Run implements Callable<Integer> {
+    @Option(names = "--board", required = true, description = "board id or profile (e.g. qemu-mps2-an386)")
+    String board;
+    @Option(names = "--model", description = "model directory: firmware.elf (or firmware/*.elf) and test_vectors.json")
+    Path model;
+    @Option(names = "--firmware", description = "firmware ELF")
+    Path firmware;
+    @Option(names = "--vectors", description = "JSON test vectors: {\"vectors\":[{\"input\":hex,\"expected\":[..],\"label\":n}]}")
+    Path vectors;
+    @Option(names = "--iterations", defaultValue = "3")
+    int iterations;
+    @Option(names = "--warmup", defaultValue = "1")
+    int warmup;
+    @Option(names = "--server", description = "URL of a running server; default: start an embedded one for the run")
+    String server;
+    @Option(names = "--token-file", description = "token of --server (its work dir's 'token' file)")
+    Path tokenFile;
+    @Option(names = "--work", description = "work directory of the embedded server")
+    Path work;
+    @Option(names = "--json", description = "print the full result JSON")
+    boolean json;
+    @Option(names = "--timeout-s", defaultValue = "600")
+    int timeoutS;
+
+    @Override
+    public Integer call() throws Exception {
+      Path elf = firmware;
+      Path vec = vectors;
+      if (model != null) {
+        if (elf == null) {
+          elf = Files.isRegularFile(model.resolve("firmware.elf")) ? model.resolve("firmware.elf") : findElf(model.resolve("firmware"));
+        }
+        if (vec == null) {
+          vec = model.resolve("test_vectors.json");
+        }
+      }
+      if (elf == null || vec == null || !Files.isRegularFile(elf) || !Files.isRegularFile(vec)) {
+        throw new UserError("need --firmware ELF and --vectors FILE, or --model DIR with firmware.elf and test_vectors.json"
+            + " (toolchain codegen, which will write them, does not exist yet)");
+      }
+      Object parsed = io.vertx.core.json.Json.decodeValue(Files.readString(vec));
+      JsonArray vs = parsed instanceof JsonArray ? (JsonArray) parsed : ((JsonObject) parsed).getJsonArray("vectors");
+      HilServer embedded = null;
+      try {
+        HilClient api;
+        if (server != null) {
+          if (tokenFile == null) {
+            throw new UserError("--server needs --token-file");
+          }
+          api = new HilClient(server, Files.readString(tokenFile).trim());
+        } else {
+          Path w = work != null ? work : Files.createTempDirectory("edgeamp-hil-run");
+          HilConfig c = new HilConfig().workDir(w);
+          String profile = board.replaceAll("-\\d+$", "");
+          c.qemu(profile, 1);
+          embedded = new HilServer(c).start();
+          api = new HilClient(embedded.baseUrl(), embedded.token());
+        }
+        String fw = api.uploadFirmware(elf);
+        JsonObject job = new JsonObject().put("firmware", new JsonObject().put("id", fw)).put("vectors", vs)
+            .put("iterations", iterations).put("warmup", warmup);
+        job.put(server == null || !board.matches(".*-\\d+$") ? "profile" : "board", server == null ? board.replaceAll("-\\d+$", "") : board);
+        String id = api.submit(job).getString("id");
+        JsonObject r = api.awaitResult(id, timeoutS * 1000L);
+        print(r);
+        return "pass".equals(r.getString("verdict")) || "no-reference".equals(r.getString("verdict")) ? 0 : 1;
+      } finally {
+        if (embedded != null) {
+          embedded.stop();
+        }
+      }
+    }
+
+    private void print(JsonObject r) {
+      if (json) {
+        System.out.println(r.encodePrettily());
+        return;
+      }
+      if (!"done".equals(r.getString("state"))) {
+        System.out.println("job " + r.getString("job") + " FAILED after " + r.getInteger("attempts") + " attempt(s): " + r.getString("error"));
+        return;
+      }
+      String unit = r.getString("unit");
+      JsonObject c = r.getJsonObject("latency").getJsonObject("cycles");
+      JsonObject u = r.getJsonObject("latency").getJsonObject("us");
+      System.out.printf("job %s on %s (%s), model %s, %d vectors x %d runs%n", r.getString("job"), r.getString("board"),
+          r.getString("profile"), r.getString("model"), r.getInteger("vectors"), r.getInteger("iterations"));
+      System.out.printf("latency (%s): median %d, min %d, p95 %d, max %d; %s us median %d%n",
+          "instructions".equals(unit) ? "QEMU instruction counts, not cycles" : "cycles",
+          c.getLong("median"), c.getLong("min"), c.getLong("p95"), c.getLong("max"),
+          "instructions".equals(unit) ? "virtual" : "", u.getLong("median"));
+      JsonObject m = r.getJsonObject("metric");
+      System.out.printf("metric %s = %s%n", m.getString("name"), m.getValue("value"));
+      System.out.printf("bit-exact: %s (%d mismatching of %d compared)%s%n", r.getValue("bit_exact"), r.getInteger("mismatches"),
+          r.getInteger("compared"), r.getJsonObject("first_mismatch") == null ? "" : "; first: " + r.getJsonObject("first_mismatch").encode());
+      System.out.println("verdict: " + r.getString("verdict"));
+    }
+
+    private static Path findElf(Path dir) throws java.io.IOException {
+      if (!Files.isDirectory(dir)) {
+        return null;
+      }
+      try (Stream<Path> s = Files.list(dir)) {
+        return s.filter(p -> p.toString().endsWith(".elf")).findFirst().orElse(null);
+      }
+    }
+  }
+
+  @Command(name = "bench", mixinStandardHelpOptions = true,
+      description = "Jobs per minute with 1, 2 and 4 QEMU boards, submission-to-result time and server memory.")
+  static final class Bench implements Callable<Integer> {
+    @Option(names = "--firmware", description = "firmware ELF (default: build the demo harness from --repo)")
+    Path firmware;
+    @Option(names = "--repo", description = "EdgeAMP checkout (for the demo firmware)", defaultValue = ".")
+    Path repo;
+    @Option(names = "--profile", defaultValue = "qemu-mps2-an386")
+    String profile;
+    @Option(names = "--boards", split = ",", defaultValue = "1,2,4")
+    int[] boards;
+    @Option(names = "--jobs", defaultValue = "16")
+    int jobs;
+    @Option(names = "--vectors", description = "vectors per job", defaultValue = "10")
+    int vectors;
+    @Option(names = "--work", defaultValue = "hil-bench")
+    Path work;
+    @Option(names = "--json-out")
+    Path jsonOut;
+
+    @Override
+    public Integer call() throws Exception {
+      Path elf = firmware;
+      if (elf == null) {
+        String machine = profile.replaceFirst("^qemu-", "");
+        elf = DemoFirmware.build(repo, machine, work.toAbsolutePath().resolve("fw-" + machine));
+      }
+      JsonObject r = HilBench.run(elf.toAbsolutePath(), work.toAbsolutePath(), profile, boards, jobs, vectors, System.out);
+      if (jsonOut != null) {
+        Files.writeString(jsonOut, r.encodePrettily());
+      }
+      return 0;
+    }
+  }
+}
