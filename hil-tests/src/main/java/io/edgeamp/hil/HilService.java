@@ -70,9 +70,10 @@ public final class HilService {
     firmware.normalize(stored);
     int max = spec.maxAttempts != null ? spec.maxAttempts : cfg.defaultMaxAttempts;
     boolean fresh = store.insertJob(spec.id, stored, max, source);
-    if (fresh) {
-      mqtt.event(spec.id, new JsonObject().put("type", "accepted").put("source", source));
-    }
+    // Announced for a resubmission too: "accepted" is the MQTT submitter's acknowledgement (the
+    // broker's PUBACK is not: with "$share" a broker may drop a submission no server is subscribed
+    // for, see README "MQTT"), so a submitter that missed it resubmits the same id until it sees one.
+    mqtt.event(spec.id, new JsonObject().put("type", "accepted").put("source", source).put("duplicate", !fresh));
     return new JsonObject().put("id", spec.id).put("state", fresh ? HilStore.QUEUED : store.job(spec.id).map(j -> j.getString("state")).orElse("?"))
         .put("duplicate", !fresh);
   }

@@ -83,7 +83,7 @@ final class TestSupport {
 
     Mosquitto(Path dir) throws IOException {
       this.dir = dir;
-      this.port = freePort();
+      this.port = brokerPort();
       Files.createDirectories(dir.resolve("data"));
       Files.writeString(dir.resolve("mosquitto.conf"), String.join("\n",
           "listener " + port + " 127.0.0.1",
@@ -98,24 +98,58 @@ final class TestSupport {
           ""), StandardCharsets.UTF_8);
     }
 
+    /**
+     * A free port below the ephemeral range. {@link #restart} leaves the port closed for a while; a
+     * port from {@link #freePort()} (ephemeral) can meanwhile be handed to someone else (another
+     * build's test broker picking its own free port, an outgoing connection), and then our clients
+     * would reconnect to a stranger.
+     */
+    private static int brokerPort() throws IOException {
+      java.util.Random r = new java.util.Random();
+      for (int i = 0; i < 200; i++) {
+        int p = 20_000 + r.nextInt(12_000);
+        try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
+          return p;
+        } catch (IOException taken) {
+          // try another
+        }
+      }
+      return freePort();
+    }
+
     String url() {
       return "tcp://127.0.0.1:" + port;
     }
 
     synchronized void start() throws IOException, InterruptedException {
+      Path log = dir.resolve("mosquitto.log");
+      int runningBefore = count(log, " running");
       process = new ProcessBuilder("mosquitto", "-c", dir.resolve("mosquitto.conf").toString())
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile())).start();
       long deadline = System.currentTimeMillis() + 10_000;
       while (true) {
-        try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
-          return;
-        } catch (IOException e) {
-          if (!process.isAlive() || System.currentTimeMillis() > deadline) {
-            throw new IOException("mosquitto did not start: " + Files.readString(dir.resolve("stdout.log")));
-          }
-          Thread.sleep(50);
+        // Ours, not a stranger that took the port while the broker was down: mosquitto exits when it
+        // cannot bind, and logs "running" once it listens.
+        if (!process.isAlive() || System.currentTimeMillis() > deadline) {
+          throw new IOException("mosquitto did not start on port " + port + ": " + Files.readString(dir.resolve("stdout.log"))
+              + (Files.exists(log) ? Files.readString(log) : ""));
         }
+        if (count(log, " running") > runningBefore) {
+          try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+            return;
+          } catch (IOException e) {
+            // not yet
+          }
+        }
+        Thread.sleep(50);
       }
+    }
+
+    private static int count(Path file, String what) throws IOException {
+      if (!Files.exists(file)) {
+        return 0;
+      }
+      return Files.readString(file).split(java.util.regex.Pattern.quote(what), -1).length - 1;
     }
 
     /** SIGTERM (mosquitto saves its persistence file), wait, start again on the same port. */
@@ -145,6 +179,8 @@ final class TestSupport {
     final Map<String, JsonObject> results = new ConcurrentHashMap<>();
     final Map<String, JsonObject> status = new ConcurrentHashMap<>();
     final Map<String, Integer> events = new ConcurrentHashMap<>();
+    /** Job id -> the server's answer to a submission ("accepted" or "rejected" event). */
+    final Map<String, JsonObject> answers = new ConcurrentHashMap<>();
     final MqttAsyncClient client;
 
     Collector(String url, String site, Path persistence, String user, char[] password) throws Exception {
@@ -172,6 +208,10 @@ final class TestSupport {
             status.put(p[1], j);
           } else if (p[0].equals("jobs") && p[2].equals("events")) {
             events.merge(p[1], 1, Integer::sum);
+            String type = j.getString("type");
+            if ("accepted".equals(type) || "rejected".equals(type)) {
+              answers.put(p[1], j);
+            }
           }
         }
 
@@ -200,11 +240,41 @@ final class TestSupport {
       }
     }
 
-    /** Publishes a submission with QoS 1 (kept by Paho while the broker is away). */
+    /**
+     * Submits a job over MQTT the way README "MQTT" asks: QoS 1, then resubmitted (same id) until the
+     * server's "accepted" event for it arrives. The broker's PUBACK alone does not mean a server has
+     * the job: Mosquitto 2.0 does not restore "$share" subscriptions from its persistence, so right
+     * after a broker restart, before the server has subscribed again, a submission goes to nobody.
+     */
     void submit(String site, JsonObject job) throws Exception {
-      MqttMessage m = new MqttMessage(job.encode().getBytes(StandardCharsets.UTF_8));
-      m.setQos(1);
-      client.publish("edgeamp/v1/" + site + "/jobs/submit", m).waitForCompletion(10_000);
+      String id = job.getString("id");
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (true) {
+        MqttMessage m = new MqttMessage(job.encode().getBytes(StandardCharsets.UTF_8));
+        m.setQos(1);
+        try {
+          client.publish("edgeamp/v1/" + site + "/jobs/submit", m).waitForCompletion(10_000);
+        } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+          if (System.currentTimeMillis() > deadline) {
+            throw e;
+          }
+        }
+        long wait = System.currentTimeMillis() + 3_000;
+        while (!answers.containsKey(id) && System.currentTimeMillis() < wait) {
+          Thread.sleep(20);
+        }
+        JsonObject a = answers.get(id);
+        if (a != null) {
+          if (!"accepted".equals(a.getString("type"))) {
+            throw new AssertionError("submission " + id + " rejected: " + a.encode());
+          }
+          return;
+        }
+        if (System.currentTimeMillis() > deadline) {
+          throw new AssertionError("no accepted event for submission " + id);
+        }
+        System.err.println("collector: no accepted event for " + id + " yet; submitting again");
+      }
     }
 
     @Override

@@ -106,7 +106,8 @@ public final class EngineBenchmark {
     }
     res.put("HVP whole network", medianMs(2, runs, () -> hvp.apply(all)));
     if (out != null) {
-      out.printf("%s, batch %d, input %dx%d (double precision, %d cores)%n", model, batch, channels, frame, Runtime.getRuntime().availableProcessors());
+      out.printf("%s, batch %d, input %dx%d, %d cores: forward is the float32 inference path, the training pass, backward and%n"
+          + "Hessian-vector products run in double precision%n", model, batch, channels, frame, Runtime.getRuntime().availableProcessors());
       res.forEach((k, v) -> out.printf("  %-34s %9.2f ms%n", k, v));
       out.printf("  %-34s %9.2f x  (goal <= 2)%n", "forward / ONNX Runtime", res.get("forward") / res.get("ONNX Runtime forward (float32)"));
       out.printf("  %-34s %9.2f ms (goal <= 150)%n", "whole-network HVP", res.get("HVP whole network"));

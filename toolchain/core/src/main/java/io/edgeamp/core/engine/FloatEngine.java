@@ -26,6 +26,7 @@ public final class FloatEngine {
   private final Map<String, Tensor> params;
   private final Set<String> buffers;
   private final boolean hasFoldableBatchNorm;
+  private final boolean fastSupported;
 
   /** -Dedgeamp.profile=true prints each node's forward time to stderr (for performance work). */
   private static final boolean PROFILE = Boolean.getBoolean("edgeamp.profile");
@@ -45,6 +46,7 @@ public final class FloatEngine {
     for (var e : graph.initializers().entrySet()) p.put(e.getKey(), e.getValue().copy());
     this.params = Collections.unmodifiableMap(p);
     this.hasFoldableBatchNorm = BatchNormFolding.fold(graph).nodes().size() < graph.nodes().size();
+    this.fastSupported = Float32Inference.supports(graph);
   }
 
   public static FloatEngine compile(Graph graph) {
@@ -105,8 +107,26 @@ public final class FloatEngine {
     return new FloatEngine(BatchNormFolding.fold(toGraph()));
   }
 
-  /** Inference on named inputs; returns the graph outputs by name. */
+  /**
+   * Inference on named inputs; returns the graph outputs by name. Runs in float32 on
+   * {@link Float32Inference} when the graph's ops and shapes allow it (results within float32
+   * rounding of {@link #runDouble}), otherwise in double.
+   */
   public Map<String, Tensor> run(Map<String, Tensor> inputs) {
+    Float32Inference fast = fastPath();
+    if (fast != null) {
+      for (var in : graph.inputs()) {
+        Tensor t = inputs.get(in.name());
+        if (t != null) checkInputShape(in.name(), in.shape(), t.shape());
+      }
+      Map<String, Tensor> out = fast.run(inputs);
+      if (out != null) return out;
+    }
+    return runDouble(inputs);
+  }
+
+  /** Inference in double precision (the reference the float32 fast path is tested against). */
+  public Map<String, Tensor> runDouble(Map<String, Tensor> inputs) {
     Pass p = inferenceEngine().forward(inputs, false, false);
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (var o : graph.outputs()) out.put(o.name(), p.value(o.name()));
@@ -115,7 +135,44 @@ public final class FloatEngine {
 
   /** Inference for a single-input, single-output graph. */
   public Tensor run(Tensor input) {
-    return inferenceEngine().forward(input, false, false).output();
+    return run(Map.of(graph.input().name(), input)).get(graph.output().name());
+  }
+
+  /** -Dedgeamp.f32=false turns the float32 inference fast path off (everything runs in double). */
+  private static final boolean FAST_PATH = !"false".equals(System.getProperty("edgeamp.f32"));
+
+  /** The float32 program and the weights it was compiled from. */
+  private record FastPath(Float32Inference program, double[][] weights) {}
+
+  private volatile FastPath fast;
+
+  /**
+   * The float32 fast path for the current weights, or null if the graph has an op it lacks.
+   *
+   * <p>Training mutates {@link #parameters()} in place, so the compiled program (float copies of the
+   * folded weights) is cached with a snapshot of the weights it was made from and rebuilt when they
+   * differ. Comparing is exact and costs one pass over the weights (microseconds for the zoo models,
+   * far below a forward pass); rebuilding (fold + convert, plans made again on first use) happens only
+   * after the weights changed, i.e. once per validation pass during training.
+   */
+  private Float32Inference fastPath() {
+    if (!FAST_PATH || !fastSupported) return null;
+    FastPath f = fast;
+    if (f != null && sameWeights(f.weights)) return f.program;
+    double[][] snapshot = new double[params.size()][];
+    int i = 0;
+    for (Tensor t : params.values()) snapshot[i++] = t.data().clone();
+    // toGraph(): the engine's current weights (graph keeps the ones it was compiled with)
+    Graph g = hasFoldableBatchNorm ? BatchNormFolding.fold(toGraph()) : toGraph();
+    Float32Inference program = Float32Inference.compile(g);
+    fast = new FastPath(program, snapshot);
+    return program;
+  }
+
+  private boolean sameWeights(double[][] snapshot) {
+    int i = 0;
+    for (Tensor t : params.values()) if (!Arrays.equals(t.data(), snapshot[i++])) return false;
+    return true;
   }
 
   public Pass forward(Tensor input, boolean training, boolean retain) {
