@@ -171,7 +171,12 @@ public final class MqttBridge implements AutoCloseable {
       public void deliveryComplete(IMqttDeliveryToken token) { }
     });
     MqttConnectOptions so = options();
-    so.setCleanSession(false);
+    // Shared subscription: clean session, so a stopped server leaves the share group at once and the
+    // broker hands new submissions to the servers still running. With a persistent session Mosquitto
+    // keeps queuing a stopped member's share; the submitter, seeing no "accepted", resubmits to another
+    // server, and the queued copy then runs a second time on the restarted one (ScaleOutHilTest).
+    // Nothing is lost by this: a submission counts as accepted only on the "accepted" event.
+    so.setCleanSession(cfg.useSharedSubscription());
     try {
       main.connect(o).waitForCompletion(timeoutMs);
     } finally {
