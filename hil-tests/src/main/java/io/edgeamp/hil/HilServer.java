@@ -2,7 +2,7 @@ package io.edgeamp.hil;
 
 import io.edgeamp.hil.board.Board;
 import io.edgeamp.hil.board.BoardRegistry;
-import io.edgeamp.hil.board.BuiltinMachineTable;
+import io.edgeamp.hil.board.ProfileMachineTable;
 import io.edgeamp.hil.board.MachineTable;
 import io.edgeamp.hil.broker.EmbeddedBroker;
 import io.edgeamp.hil.driver.CommandDriver;
@@ -56,7 +56,7 @@ public final class HilServer implements AutoCloseable {
   private int brokerPort;
 
   public HilServer(HilConfig cfg) {
-    this(cfg, new BuiltinMachineTable());
+    this(cfg, ProfileMachineTable.standard());
   }
 
   public HilServer(HilConfig cfg, MachineTable machines) {

@@ -4,7 +4,7 @@ import io.edgeamp.hil.HilClient;
 import io.edgeamp.hil.HilConfig;
 import io.edgeamp.hil.HilServer;
 import io.edgeamp.hil.board.Board;
-import io.edgeamp.hil.board.BuiltinMachineTable;
+import io.edgeamp.hil.board.ProfileMachineTable;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
@@ -82,8 +82,9 @@ public final class SuiteRunner {
           for (CaseResult r : built.keySet()) {
             profiles.add(r.c.board);
           }
+          var machines = ProfileMachineTable.standard();
           for (String p : profiles) {
-            if (new BuiltinMachineTable().lookup(p).isEmpty()) {
+            if (machines.lookup(p).isEmpty()) {
               throw new SuiteException("an embedded server runs QEMU boards only; " + p + " needs --server with a hardware map");
             }
             cfg.qemu(p, boardsPerProfile);
