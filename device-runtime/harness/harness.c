@@ -14,7 +14,9 @@
  *   db load N%           m-[Expecting N bytes]                          (EEMBC: same)
  *   db <hex>%            appends bytes; m-load-done when N are in      (EEMBC: same)
  *   infer N W%           m-warmup-start-W, m-warmup-done, m-infer-start-N, then per timed run
- *                        m-lap-cycles-<c> and m-lap-us-<u>, then m-results-[...], m-infer-done
+ *                        m-lap-cycles-<c> and m-lap-us-<u>, then (models built with per-layer
+ *                        profiling only) one m-layer-<i>-[<name>,<kind>,<shape>,<bits>]-<c> per layer
+ *                        for the last timed run, then m-results-[...], m-infer-done
  *   results%             m-results-[...] of the last inference           (EEMBC: same command)
  *   errors               e-[Unknown command: <cmd>], e-[...]
  *
@@ -323,6 +325,9 @@ static void cmd_infer(char **w, int n)
         put("m-lap-us-");
         put_u64(ea_port_timer_us(counts));
         put("\r\n");
+    }
+    if (ea_model_report_layers) {
+        ea_model_report_layers(put_line); /* per-layer counts of the last timed run */
     }
     s_have_results = 1;
     print_results();

@@ -37,6 +37,14 @@ int ea_model_output_is_unsigned(void);
  * ea_model_output_bytes() bytes to `out`. Must be deterministic. Returns 0 on success. */
 int ea_model_infer(const int8_t *in, int8_t *out);
 
+/* Optional (weak: a model need not define it). Per-layer timings of the last ea_model_infer: calls
+ * emit once per layer with one complete protocol line, without line end,
+ *   m-layer-<index>-[<name>,<kind>,<shape>,<bits>]-<count>
+ * <count> in ea_port_timer_unit() counts, <shape> as codegen's shape key ("HxWxC>HxWxC/<row length>").
+ * Generated models define it when built with -DEA_LAYER_PROFILE (CMake option EDGEAMP_LAYER_PROFILE);
+ * the harness calls it after the timed runs of `infer`. */
+void ea_model_report_layers(void (*emit)(const char *line)) __attribute__((weak));
+
 #ifdef __cplusplus
 }
 #endif

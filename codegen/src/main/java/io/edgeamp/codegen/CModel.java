@@ -219,6 +219,9 @@ public final class CModel {
     m.put("cpu", l.onCpu());
     m.put("bits", l.bits());
     m.put("pointwise", pointwise(l));
+    // Per-layer profiling key (firmware m-layer lines, codegen-report.json, HIL latency rows, quantize --latency-table).
+    m.put("shapeKey", io.edgeamp.core.amp.MeasuredLatency.shapeKey(id0, od, l.rowLength()));
+    m.put("profileKey", l.name().replaceAll("[^A-Za-z0-9_.:/+]", "_") + "," + l.kind().jsonName() + "," + m.get("shapeKey") + "," + l.bits());
 
     // Comment lines.
     List<String> comment = new ArrayList<>();

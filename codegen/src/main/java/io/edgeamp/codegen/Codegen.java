@@ -343,6 +343,9 @@ public final class Codegen {
     m.put("constantBytes", cm.constantBytes());
     m.put("weightBytes", cm.weightBytes());
     m.put("idealWeightBytes", String.format(Locale.ROOT, "%.1f", cm.idealWeightBytes()));
+    int keyMax = 0;
+    for (Map<String, Object> l : cm.layers) keyMax = Math.max(keyMax, ((String) l.get("profileKey")).length());
+    m.put("layerLineMax", keyMax + 64); // "m-layer-" + index + "-[" + key + "]-" + 20 digits + NUL
     m.put("usesClampF32", cm.usesClampF32);
     m.put("usesResize8", cm.usesResize8);
     m.put("usesResizeF32", cm.usesResizeF32);
@@ -443,7 +446,14 @@ public final class Codegen {
     ArrayNode fb = r.putArray("cpu_fallback");
     for (BoardCheck.Problem p : fallbacks) fb.addObject().put("layer", p.layer()).put("reason", p.reason());
     ArrayNode ls = r.putArray("layers");
-    for (var l : model.layers()) ls.addObject().put("name", l.name()).put("kind", l.kind().jsonName()).put("target", l.target().jsonName()).put("bits", l.bits());
+    // Per layer, in firmware order (index = the N of the harness's m-layer-N-... lines): kind, shape key and width, the key of
+    // HIL latency rows and of quantize --latency-table.
+    int index = 0;
+    for (var l : model.layers()) {
+      ls.addObject().put("index", index++).put("name", l.name()).put("kind", l.kind().jsonName()).put("target", l.target().jsonName())
+          .put("bits", l.bits()).put("shape", io.edgeamp.core.amp.MeasuredLatency.shapeKey(l.inputDims().get(0), l.outputDims(), l.rowLength()))
+          .put("input_dims", l.inputDims().get(0).toString()).put("output_dims", l.outputDims().toString()).put("row_length", l.rowLength());
+    }
     return json.writeValueAsString(r);
   }
 

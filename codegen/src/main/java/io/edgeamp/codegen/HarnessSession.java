@@ -25,7 +25,19 @@ public final class HarnessSession implements AutoCloseable {
   private final long timeoutMs;
 
   /** One timed {@code infer}: the laps (instructions under QEMU -icount) and the raw output bytes. */
-  public record Inference(List<Long> lapCounts, List<Long> lapMicros, byte[] results) {}
+  public record Inference(List<Long> lapCounts, List<Long> lapMicros, byte[] results, List<Layer> layers) {}
+
+  /** One m-layer-<index>-[<name>,<kind>,<shape>,<bits>]-<count> line (profiled firmware): the last timed run's count. */
+  public record Layer(int index, String name, String kind, String shape, int bits, long count) {}
+
+  private static final java.util.regex.Pattern LAYER = java.util.regex.Pattern.compile("^m-layer-(\\d+)-\\[([^,\\]]*),([^,\\]]*),([^,\\]]*),(\\d+)\\]-(\\d+)$");
+
+  /** Parses an m-layer line, or null if {@code s} is not one. */
+  public static Layer parseLayer(String s) {
+    java.util.regex.Matcher m = LAYER.matcher(s);
+    if (!m.matches()) return null;
+    return new Layer(Integer.parseInt(m.group(1)), m.group(2), m.group(3), m.group(4), Integer.parseInt(m.group(5)), Long.parseLong(m.group(6)));
+  }
 
   public HarnessSession(List<String> command, long timeoutMs) {
     this.timeoutMs = timeoutMs;
@@ -106,13 +118,20 @@ public final class HarnessSession implements AutoCloseable {
     List<String> reply = command("infer " + runs + " " + warmup);
     List<Long> counts = new ArrayList<>(), us = new ArrayList<>();
     byte[] results = null;
+    List<Layer> layers = new ArrayList<>();
     for (String s : reply) {
+      if (s.startsWith("m-layer-")) {
+        Layer l = parseLayer(s);
+        if (l == null) throw new IllegalStateException("malformed layer line: " + s);
+        layers.add(l);
+        continue;
+      }
       if (s.startsWith("m-lap-cycles-")) counts.add(Long.parseLong(s.substring("m-lap-cycles-".length())));
       else if (s.startsWith("m-lap-us-")) us.add(Long.parseLong(s.substring("m-lap-us-".length())));
       else if (s.startsWith("m-results-[")) results = parseBytes(s.substring("m-results-[".length(), s.length() - 1));
     }
     if (results == null || !reply.contains("m-infer-done")) throw new IllegalStateException("incomplete infer reply: " + reply);
-    return new Inference(counts, us, results);
+    return new Inference(counts, us, results, layers);
   }
 
   /** "1,-2,255" -> raw bytes. */

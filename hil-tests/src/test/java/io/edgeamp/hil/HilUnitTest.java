@@ -97,6 +97,38 @@ class HilUnitTest {
   }
 
   @Test
+  void perLayerLinesBecomeLatencyTableRows() throws Exception {
+    String dut = "m-warmup-start-0\r\nm-warmup-done\r\nm-infer-start-1\r\nm-lap-cycles-1000\r\nm-lap-us-1\r\n"
+        + "m-layer-0-[conv2,conv,64x1x3>64x1x8/9,4]-640\r\nm-layer-1-[fc14,dense,1x1x8>1x1x4/8,8]-320\r\n"
+        + "m-results-[1,2]\r\nm-infer-done\r\nm-ready\r\n";
+    HarnessClient.Inference inf;
+    try (HarnessClient h = new HarnessClient(new ByteArrayInputStream(dut.getBytes(StandardCharsets.US_ASCII)), new ByteArrayOutputStream(), "t")) {
+      inf = h.infer(1, 0, 1000);
+    }
+    assertEquals(2, inf.layers.size());
+    assertEquals(new HarnessClient.Layer(0, "conv2", "conv", "64x1x3>64x1x8/9", 4, 640), inf.layers.get(0));
+    assertEquals(null, HarnessClient.Layer.parse("m-layer-x-[a,b,c,4]-1"));
+    JsonObject job = new JsonObject().put("id", "j").put("profile", "p").put("firmware", new JsonObject().put("id", "fw-1"))
+        .put("vectors", DemoFirmware.vectors(1, 1));
+    JobSpec spec = JobSpec.parse(job, null);
+    JsonObject result = new JsonObject().put("model", "m").put("unit", "instructions")
+        .put("latency", new JsonObject().put("cycles", Metrics.stats(List.of(1000L))).put("us", Metrics.stats(List.of(1L))))
+        .put("per_vector", new JsonArray().add(new JsonObject().put("outputs", new JsonArray().add(1).add(2))))
+        .put("layer_latency", new JsonArray().add(new JsonObject().put("index", 0).put("name", "conv2").put("kind", "conv")
+            .put("shape", "64x1x3>64x1x8/9").put("bits", 4).put("cycles_median", 640L).put("cycles_min", 600L).put("cycles_max", 700L)
+            .put("samples", 3)));
+    io.edgeamp.hil.board.Board board = new io.edgeamp.hil.board.Board("qemu-mps2-an386", "qemu-mps2-an386", "qemu", java.util.Set.of(), null, null,
+        b -> { });
+    List<JsonObject> rows = io.edgeamp.hil.job.JobRunner.latencyRows(spec, board, result);
+    assertEquals(2, rows.size());
+    assertEquals("model", rows.get(0).getString("layer_kind"));
+    assertEquals("conv", rows.get(1).getString("layer_kind"));
+    assertEquals("64x1x3>64x1x8/9", rows.get(1).getString("shape"));
+    assertEquals(4, rows.get(1).getInteger("bits"));
+    assertEquals(640L, rows.get(1).getLong("cycles_median"));
+  }
+
+  @Test
   void hardwareMapRejectsUnknownKeysAndShellStrings() throws Exception {
     Path dir = TestSupport.freshDir("hwmap");
     Path good = dir.resolve("good.yaml");

@@ -24,6 +24,28 @@
 </#list>
  */
 static uint32_t ea_arena[${(m.arenaBytes / 4)?c}];
+#ifdef EA_LAYER_PROFILE
+
+/* Per-layer profiling (-DEA_LAYER_PROFILE): timer counts of each layer of the last inference, read
+ * with the port's timer between layer calls (the reads' own cost falls into the layers' counts). */
+#include "edgeamp/model_api.h"
+#include "edgeamp/port.h"
+#define EA_LAYER_COUNT ${layers?size}
+static uint64_t ea_layer_counts[EA_LAYER_COUNT];
+static const char *const ea_layer_keys[EA_LAYER_COUNT] = {
+<#list layers as l>
+    "${l.profileKey}",
+</#list>
+};
+#define EA_LAYER_LAP(i)                          \
+    do {                                         \
+        const uint64_t t_ = ea_port_timer_read(); \
+        ea_layer_counts[(i)] = t_ - t_prev;      \
+        t_prev = t_;                             \
+    } while (0)
+#else
+#define EA_LAYER_LAP(i) ((void)0)
+#endif
 <#if m.usesClampF32>
 
 /* Float clamp y = x < lo ? lo : (x > hi ? hi : x) (a NaN passes), as the float kernels clamp; may run in place. */
@@ -238,8 +260,53 @@ int ea_model_infer(const int8_t *in, int8_t *out)
 <#if arena.peak == 0>
     (void)arena; /* every tensor is the input or the output */
 </#if>
+#ifdef EA_LAYER_PROFILE
+    uint64_t t_prev = ea_port_timer_read();
+#endif
 <#list layers as l>
     ${l.fn}(${l.args});
+    EA_LAYER_LAP(${l.index});
 </#list>
     return 0;
 }
+#ifdef EA_LAYER_PROFILE
+
+static char *ea_put_u64(char *p, uint64_t v)
+{
+    char buf[21];
+    int n = 0;
+    do {
+        buf[n++] = (char)('0' + (int)(v % 10u));
+        v /= 10u;
+    } while (v != 0);
+    while (n > 0) {
+        *p++ = buf[--n];
+    }
+    return p;
+}
+
+static char *ea_put_str(char *p, const char *s)
+{
+    while (*s) {
+        *p++ = *s++;
+    }
+    return p;
+}
+
+/* One line per layer: m-layer-<index>-[<name>,<kind>,<shape>,<bits>]-<count> (model_api.h). */
+void ea_model_report_layers(void (*emit)(const char *line))
+{
+    static char line[${m.layerLineMax?c}];
+    int i;
+    for (i = 0; i < EA_LAYER_COUNT; i++) {
+        char *p = ea_put_str(line, "m-layer-");
+        p = ea_put_u64(p, (uint64_t)i);
+        p = ea_put_str(p, "-[");
+        p = ea_put_str(p, ea_layer_keys[i]);
+        p = ea_put_str(p, "]-");
+        p = ea_put_u64(p, ea_layer_counts[i]);
+        *p = '\0';
+        emit(line);
+    }
+}
+#endif

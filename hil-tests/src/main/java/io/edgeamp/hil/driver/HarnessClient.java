@@ -163,6 +163,12 @@ public final class HarnessClient implements AutoCloseable {
             inf.outputs.add(Integer.parseInt(v.trim()));
           }
         }
+      } else if (l.startsWith("m-layer-")) {
+        Layer layer = Layer.parse(l);
+        if (layer == null) {
+          throw new HarnessErrorException("infer: malformed per-layer line " + l);
+        }
+        inf.layers.add(layer);
       } else if (l.equals("m-infer-done")) {
         done = true;
       }
@@ -190,6 +196,24 @@ public final class HarnessClient implements AutoCloseable {
     public final List<Long> cycles = new ArrayList<>();
     public final List<Long> us = new ArrayList<>();
     public final List<Integer> outputs = new ArrayList<>();
+    /** Per-layer counts of the last timed run (firmware built with per-layer profiling), else empty. */
+    public final List<Layer> layers = new ArrayList<>();
+  }
+
+  /** One {@code m-layer-<index>-[<name>,<kind>,<shape>,<bits>]-<count>} line (device-runtime/README.md). */
+  public record Layer(int index, String name, String kind, String shape, int bits, long count) {
+    private static final java.util.regex.Pattern LINE =
+        java.util.regex.Pattern.compile("^m-layer-(\\d+)-\\[([^,\\]]*),([^,\\]]*),([^,\\]]*),(\\d+)\\]-(\\d+)$");
+
+    /** The line parsed, or null when it is not a well-formed layer line. */
+    public static Layer parse(String line) {
+      java.util.regex.Matcher m = LINE.matcher(line);
+      if (!m.matches()) {
+        return null;
+      }
+      return new Layer(Integer.parseInt(m.group(1)), m.group(2), m.group(3), m.group(4), Integer.parseInt(m.group(5)),
+          Long.parseLong(m.group(6)));
+    }
   }
 
   /** The console went away: the board (or emulator) died; the job may be retried elsewhere. */

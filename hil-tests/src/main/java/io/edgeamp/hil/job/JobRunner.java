@@ -56,12 +56,18 @@ public final class JobRunner {
       mqtt.event(spec.id, new JsonObject().put("type", "running").put("board", board.id).put("attempt", attempt)
           .put("model", model).put("vectors", spec.vectors.size()));
       List<Metrics.Measured> measured = new ArrayList<>();
+      java.util.Map<Integer, HarnessClient.Layer> layerKeys = new java.util.TreeMap<>();
+      java.util.Map<Integer, List<Long>> layerCounts = new java.util.TreeMap<>();
       int step = Math.max(1, spec.vectors.size() / 10);
       for (int i = 0; i < spec.vectors.size(); i++) {
         JobSpec.Vector v = spec.vectors.get(i);
         h.load(v.input, t.runMs);
         HarnessClient.Inference inf = h.infer(spec.iterations, spec.warmup, t.runMs);
         measured.add(new Metrics.Measured(inf.outputs, inf.cycles, inf.us));
+        for (HarnessClient.Layer l : inf.layers) {
+          layerKeys.putIfAbsent(l.index(), l);
+          layerCounts.computeIfAbsent(l.index(), k -> new ArrayList<>()).add(l.count());
+        }
         JsonObject lat = Metrics.stats(inf.cycles);
         JsonObject tel = new JsonObject().put("job", spec.id).put("board", board.id).put("model", model)
             .put("vector", i).put("latency_cycles", lat.getLong("median")).put("latency_us", Metrics.stats(inf.us).getLong("median"))
@@ -83,11 +89,25 @@ public final class JobRunner {
               ? "QEMU -icount shift=0: instruction counts and virtual microseconds, not real cycles" : "cycles")
           .put("iterations", spec.iterations).put("warmup", spec.warmup).put("vectors", spec.vectors.size())
           .put("attempt", attempt).put("wall_ms", (System.nanoTime() - t0) / 1_000_000);
-      return Metrics.evaluate(spec, measured, r);
+      JsonObject out = Metrics.evaluate(spec, measured, r);
+      if (!layerKeys.isEmpty()) {
+        io.vertx.core.json.JsonArray layers = new io.vertx.core.json.JsonArray();
+        for (HarnessClient.Layer l : layerKeys.values()) {
+          JsonObject st = Metrics.stats(layerCounts.get(l.index()));
+          layers.add(new JsonObject().put("index", l.index()).put("name", l.name()).put("kind", l.kind()).put("shape", l.shape())
+              .put("bits", l.bits()).put("cycles_median", st.getLong("median")).put("cycles_min", st.getLong("min"))
+              .put("cycles_max", st.getLong("max")).put("samples", st.getInteger("samples")));
+        }
+        out.put("layer_latency", layers);
+      }
+      return out;
     }
   }
 
-  /** Whole-model latency rows for the latency table (per-layer rows need firmware support). */
+  /**
+   * Latency table rows: one whole-model row ({@code layer_kind: model}) and, when the firmware reported
+   * per-layer counts ({@code result.layer_latency}), one row per layer keyed by kind, shape and bits.
+   */
   public static List<JsonObject> latencyRows(JobSpec spec, Board board, JsonObject result) {
     JsonObject c = result.getJsonObject("latency").getJsonObject("cycles");
     JsonObject u = result.getJsonObject("latency").getJsonObject("us");
@@ -96,11 +116,24 @@ public final class JobRunner {
     }
     int in = spec.vectors.get(0).input.length;
     List<Object> outs = result.getJsonArray("per_vector").getJsonObject(0).getJsonArray("outputs").getList();
-    return List.of(new JsonObject().put("board", board.id).put("profile", board.profile).put("model", result.getString("model"))
+    List<JsonObject> rows = new ArrayList<>();
+    rows.add(new JsonObject().put("board", board.id).put("profile", board.profile).put("model", result.getString("model"))
         .put("layer", (String) null).put("layer_kind", "model").put("shape", "in[" + in + "]->out[" + outs.size() + "]")
         .put("bits", (Integer) null).put("unit", result.getString("unit")).put("cycles_median", c.getLong("median"))
         .put("cycles_min", c.getLong("min")).put("cycles_max", c.getLong("max"))
         .put("us_median", u.getDouble("median") == null ? null : u.getDouble("median")).put("samples", c.getInteger("samples"))
         .put("job", spec.id).put("ts", System.currentTimeMillis()));
+    io.vertx.core.json.JsonArray layers = result.getJsonArray("layer_latency");
+    if (layers != null) {
+      for (int i = 0; i < layers.size(); i++) {
+        JsonObject l = layers.getJsonObject(i);
+        rows.add(new JsonObject().put("board", board.id).put("profile", board.profile).put("model", result.getString("model"))
+            .put("layer", l.getString("name")).put("layer_kind", l.getString("kind")).put("shape", l.getString("shape"))
+            .put("bits", l.getInteger("bits")).put("unit", result.getString("unit")).put("cycles_median", l.getLong("cycles_median"))
+            .put("cycles_min", l.getLong("cycles_min")).put("cycles_max", l.getLong("cycles_max")).put("us_median", (Double) null)
+            .put("samples", l.getInteger("samples")).put("job", spec.id).put("ts", System.currentTimeMillis()));
+      }
+    }
+    return rows;
   }
 }

@@ -58,8 +58,12 @@ final class QuantizeCommand implements Callable<Integer> {
   @Option(names = "--board", description = "board profile id (board-profiles/<id>.yaml) or a profile file: its NPU widths, requantization and limits")
   String board;
 
-  @Option(names = "--max-latency", defaultValue = "0", description = "with --board: limit on the estimated inference time, in the board's timer unit, from its cost table (0 = none)")
+  @Option(names = "--max-latency", defaultValue = "0", description = "with --board: limit on the estimated inference time, in the board's timer unit, from its cost table or --latency-table (0 = none)")
   long maxLatency;
+
+  @Option(names = "--latency-table", description = "with --board: a HIL latency table (GET /api/v1/latency-table, schema edgeamp.latency-table v1); "
+      + "its per-layer rows measured on the board replace the cost table's latency estimates where kind, shape and bits match")
+  Path latencyTable;
 
   @Option(names = "--qat-epochs", defaultValue = "0", description = "quantization-aware fine-tuning epochs when post-training quantization misses the tolerance (default: ${DEFAULT-VALUE})")
   int qatEpochs;
@@ -144,6 +148,14 @@ final class QuantizeCommand implements Callable<Integer> {
     if (maxLatency > 0) {
       if (profile == null) throw new UserError("--max-latency needs --board: the latency estimate comes from the board's cost table");
       settings = settings.withMaxLatency(maxLatency);
+    }
+    if (latencyTable != null) {
+      if (profile == null) throw new UserError("--latency-table needs --board: its rows are per board");
+      try {
+        settings = settings.withMeasuredLatency(io.edgeamp.core.amp.MeasuredLatency.read(latencyTable));
+      } catch (IllegalArgumentException e) {
+        throw new UserError("--latency-table: " + e.getMessage());
+      }
     }
     MixedPrecisionQuantizer.Result res = MixedPrecisionQuantizer.run(floatGraph, d, modelName, settings, new MixedPrecisionQuantizer.Listener() {
       @Override

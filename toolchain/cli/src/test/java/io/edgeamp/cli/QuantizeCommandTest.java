@@ -58,6 +58,47 @@ class QuantizeCommandTest {
   }
 
   @Test
+  void aMeasuredLatencyTableReplacesTheEstimatesSoATightLimitBecomesFeasible(@TempDir Path out) throws Exception {
+    // Without measurements --max-latency 10 is infeasible (previous test). A table measuring every weighted layer of this
+    // network at 1 instruction per width, on this board, makes it feasible; rows for another board must not count.
+    var first = TrainCommandTest.run("quantize", "--task", "classification", "--data", data.toString(), "--epochs", "1", "--board", "qemu-mps2-an386",
+        "--out", out.resolve("a").toString());
+    assertTrue(first.exit() == 0 || first.exit() == 3, first.err());
+    var model = ArtifactReader.read(out.resolve("a").resolve("artifact"));
+    ObjectMapper json = new ObjectMapper();
+    var table = json.createObjectNode().put("schema", "edgeamp.latency-table").put("version", 1);
+    var rows = table.putArray("rows");
+    rows.addObject().put("board", "qemu-mps2-an386").put("profile", "qemu-mps2-an386").putNull("layer").put("layer_kind", "model")
+        .put("shape", "in[1]->out[1]").putNull("bits").put("unit", "instructions").put("cycles_median", 1);
+    int weighted = 0;
+    for (var l : model.layers()) {
+      if (!l.kind().hasWeights()) continue;
+      weighted++;
+      for (int bits : new int[] {2, 4, 8, 32}) {
+        String shape = io.edgeamp.core.amp.MeasuredLatency.shapeKey(l.inputDims().get(0), l.outputDims(), l.rowLength());
+        rows.addObject().put("board", "qemu-mps2-an386").put("profile", "qemu-mps2-an386").put("layer", l.name()).put("layer_kind", l.kind().jsonName())
+            .put("shape", shape).put("bits", bits).put("unit", "instructions").put("cycles_median", 1);
+        rows.addObject().put("board", "qemu-other").put("profile", "qemu-other").put("layer", l.name()).put("layer_kind", l.kind().jsonName())
+            .put("shape", shape).put("bits", bits).put("unit", "instructions").put("cycles_median", 0);
+      }
+    }
+    assertTrue(weighted >= 2 && weighted <= 10, "weighted layers: " + weighted);
+    Path file = out.resolve("latency.json");
+    json.writeValue(file.toFile(), table);
+    var r = TrainCommandTest.run("quantize", "--task", "classification", "--data", data.toString(), "--epochs", "1", "--board", "qemu-mps2-an386",
+        "--max-latency", "10", "--latency-table", file.toString(), "--out", out.resolve("b").toString());
+    assertTrue(r.exit() == 0 || r.exit() == 3, r.err());
+    JsonNode report = json.readTree(out.resolve("b").resolve("artifact").resolve("report.json").toFile());
+    String warnings = report.get("warnings").toString();
+    assertTrue(warnings.contains("LATENCY costs measured") && warnings.contains("w8"), warnings);
+    // Without --board the table cannot be keyed: a clear error.
+    var noBoard = TrainCommandTest.run("quantize", "--task", "classification", "--data", data.toString(), "--epochs", "1", "--latency-table",
+        file.toString(), "--out", out.resolve("c").toString());
+    assertEquals(2, noBoard.exit(), noBoard.err());
+    assertTrue(noBoard.err().contains("--latency-table needs --board"), noBoard.err());
+  }
+
+  @Test
   void aToleranceOutsideItsRangeIsRefusedBeforeAnyWork(@TempDir Path out) {
     var r = TrainCommandTest.run("quantize", "--task", "classification", "--data", data.toString(), "--tolerance", "1.5", "--out", out.toString());
     assertEquals(2, r.exit());

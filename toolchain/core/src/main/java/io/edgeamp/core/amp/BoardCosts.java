@@ -11,9 +11,9 @@ import io.edgeamp.core.quant.alloc.LayerCandidate;
 /**
  * Per-layer costs from a board profile for the allocators: flash bytes of the weights at each width
  * (the profile's bytes per weight, rows padded to whole bytes) and estimated time from the profile's
- * cost table (per MAC and per input element of the layer kind). The HIL server's measured latency
- * tables are whole-model rows so far; per-layer measured costs will replace the estimates when the
- * firmware reports per-layer timings.
+ * cost table (per MAC and per input element of the layer kind), or, where a measured latency table
+ * (HIL server, per-layer rows) has a row for the layer's kind, shape and width on this board, the
+ * measured median instead.
  */
 final class BoardCosts {
   private BoardCosts() {}
@@ -21,7 +21,10 @@ final class BoardCosts {
   /** Bytes of flash the generated firmware's code takes besides the constant tables (measured by codegen). */
   static final long CODE_RESERVE_BYTES = 24 * 1024;
 
-  static void add(LayerCandidate.Builder b, QuantPlan.PlannedLayer layer, BoardProfile board) {
+  /** Adds the layer's costs; returns the widths whose latency came from {@code measured} (may be null). */
+  static java.util.List<Integer> add(LayerCandidate.Builder b, QuantPlan.PlannedLayer layer, BoardProfile board, MeasuredLatency measured) {
+    java.util.List<Integer> fromTable = new java.util.ArrayList<>();
+    String shape = MeasuredLatency.shapeKey(layer.inputDims().get(0), layer.outputDims(), layer.rowLength());
     CostTable cost = board.cost();
     LayerKind kind = switch (layer.kind()) {
       case DEPTHWISE_CONV -> LayerKind.DEPTHWISE_CONV;
@@ -35,12 +38,19 @@ final class BoardCosts {
     for (int bits : new int[] {2, 4, 8, 32}) {
       long rowBytes = bits == 32 ? fanIn * 4 : (fanIn * bits + 7) / 8;
       b.cost(CostKind.FLASH_BYTES, bits, rows * rowBytes + rows * 4);
+      java.util.OptionalLong m = measured == null ? java.util.OptionalLong.empty() : measured.lookup(board, layer.kind().jsonName(), shape, bits);
+      if (m.isPresent()) {
+        b.cost(CostKind.LATENCY_CYCLES, bits, m.getAsLong());
+        fromTable.add(bits);
+        continue;
+      }
       try {
         b.cost(CostKind.LATENCY_CYCLES, bits, Math.round(cost.estimate(kind, bits, macs, inputs)));
       } catch (IllegalArgumentException noEntry) {
         // the table has no entry for this width (the NPU cannot run it): the width is disallowed anyway
       }
     }
+    return fromTable;
   }
 
   /** The budget, plus the board's flash (minus the code reserve) and an optional latency limit. */

@@ -49,10 +49,10 @@ public final class MixedPrecisionQuantizer {
    * @param maxLatency a limit on the estimated inference time in the board's timer unit (board cost table), or 0 for none
    */
   public record Settings(String allocator, SensitivityAnalysis.Settings sensitivity, TaskTolerance tolerance, double step,
-      int calibrationWindows, TargetSpec target, BoardProfile board, int qatEpochs, long maxLatency) {
+      int calibrationWindows, TargetSpec target, BoardProfile board, int qatEpochs, long maxLatency, MeasuredLatency measuredLatency) {
     public static Settings defaults(Task task) {
       return new Settings(Allocators.DEFAULT_NAME, SensitivityAnalysis.Settings.defaults(), TaskTolerance.defaults(task), 0.25, 128,
-          TargetSpec.GENERIC, null, 0, 0);
+          TargetSpec.GENERIC, null, 0, 0, null);
     }
 
     NpuSpec npu() {
@@ -60,30 +60,35 @@ public final class MixedPrecisionQuantizer {
     }
 
     public Settings withAllocator(String a) {
-      return new Settings(a, sensitivity, tolerance, step, calibrationWindows, target, board, qatEpochs, maxLatency);
+      return new Settings(a, sensitivity, tolerance, step, calibrationWindows, target, board, qatEpochs, maxLatency, measuredLatency);
     }
 
     public Settings withSensitivity(SensitivityAnalysis.Settings s) {
-      return new Settings(allocator, s, tolerance, step, calibrationWindows, target, board, qatEpochs, maxLatency);
+      return new Settings(allocator, s, tolerance, step, calibrationWindows, target, board, qatEpochs, maxLatency, measuredLatency);
     }
 
     public Settings withTolerance(TaskTolerance t) {
-      return new Settings(allocator, sensitivity, t, step, calibrationWindows, target, board, qatEpochs, maxLatency);
+      return new Settings(allocator, sensitivity, t, step, calibrationWindows, target, board, qatEpochs, maxLatency, measuredLatency);
     }
 
     /** The board: its requantization and widths, and its NPU limits (layers it cannot run go to the CPU). */
     public Settings withBoard(BoardProfile board) {
-      return new Settings(allocator, sensitivity, tolerance, step, calibrationWindows, TargetSpec.of(board), board, qatEpochs, maxLatency);
+      return new Settings(allocator, sensitivity, tolerance, step, calibrationWindows, TargetSpec.of(board), board, qatEpochs, maxLatency, measuredLatency);
     }
 
     /** Quantization-aware fine-tuning epochs, used when post-training quantization misses the tolerance. */
     public Settings withQatEpochs(int epochs) {
-      return new Settings(allocator, sensitivity, tolerance, step, calibrationWindows, target, board, epochs, maxLatency);
+      return new Settings(allocator, sensitivity, tolerance, step, calibrationWindows, target, board, epochs, maxLatency, measuredLatency);
     }
 
     /** Limit the estimated latency (board cost table, timer unit) the allocation may reach. */
     public Settings withMaxLatency(long limit) {
-      return new Settings(allocator, sensitivity, tolerance, step, calibrationWindows, target, board, qatEpochs, limit);
+      return new Settings(allocator, sensitivity, tolerance, step, calibrationWindows, target, board, qatEpochs, limit, measuredLatency);
+    }
+
+    /** Per-layer latencies measured on boards (HIL latency table): used instead of the cost table's estimate where a row matches. */
+    public Settings withMeasuredLatency(MeasuredLatency m) {
+      return new Settings(allocator, sensitivity, tolerance, step, calibrationWindows, target, board, qatEpochs, maxLatency, m);
     }
   }
 
@@ -144,6 +149,7 @@ public final class MixedPrecisionQuantizer {
     Map<String, Node> nodes = new HashMap<>();
     for (Node n : folded.nodes()) nodes.put(n.name(), n);
     List<LayerCandidate> candidates = new ArrayList<>();
+    List<String> measuredNotes = new ArrayList<>();
     Map<String, LayerSensitivity> byLayer = new LinkedHashMap<>();
     for (LayerSensitivity r : sens) byLayer.put(r.layer(), r);
     for (LayerSensitivity r : sens) {
@@ -156,8 +162,22 @@ public final class MixedPrecisionQuantizer {
         if (!s.target().npuBits().contains(bits) || placement.refusedWidths().getOrDefault(r.layer(), Map.of()).containsKey(bits)) b.disallow(bits);
       }
       if (placement.forcedToCpu(r.layer())) b.forceFloat(placement.reason(r.layer()));
-      if (s.board() != null) BoardCosts.add(b, plan.layer(r.layer()), s.board());
+      if (s.board() != null) {
+        List<Integer> measured = BoardCosts.add(b, plan.layer(r.layer()), s.board(), s.measuredLatency());
+        if (!measured.isEmpty()) {
+          measuredNotes.add(r.layer() + " " + measured.stream().map(x -> "w" + x).collect(java.util.stream.Collectors.joining("/")));
+        }
+      }
       candidates.add(b.build());
+    }
+    if (s.measuredLatency() != null && s.board() != null) {
+      String note = measuredNotes.isEmpty()
+          ? "latency table " + s.measuredLatency().source() + ": no measured row matches a layer of " + modelName + " on board " + s.board().id()
+              + "; every LATENCY cost is the cost table's estimate"
+          : "LATENCY costs measured (latency table " + s.measuredLatency().source() + ", board " + s.board().id() + ") for "
+              + String.join(", ", measuredNotes) + "; all other layers and widths use the cost table's estimate";
+      warnings.add(note);
+      l.detail(note);
     }
     if (!candidates.isEmpty() && candidates.stream().allMatch(LayerCandidate::isForcedFloat)) {
       StringBuilder why = new StringBuilder();
