@@ -26,11 +26,7 @@ final class BoardCosts {
     java.util.List<Integer> fromTable = new java.util.ArrayList<>();
     String shape = MeasuredLatency.shapeKey(layer.inputDims().get(0), layer.outputDims(), layer.rowLength());
     CostTable cost = board.cost();
-    LayerKind kind = switch (layer.kind()) {
-      case DEPTHWISE_CONV -> LayerKind.DEPTHWISE_CONV;
-      case DENSE -> LayerKind.DENSE;
-      default -> LayerKind.CONV;
-    };
+    LayerKind kind = NpuPlacement.boardKind(layer.kind()); // a weight layer: conv, depthwise_conv or dense
     long rows = layer.outChannels();
     long fanIn = layer.rowLength();
     long macs = (long) layer.outputDims().size() * fanIn;

@@ -50,7 +50,8 @@ public record NpuPlacement(Map<String, Map<Integer, String>> refusedWidths, Map<
     return r == null ? null : r.getOrDefault(8, r.values().iterator().next());
   }
 
-  private static LayerKind boardKind(io.edgeamp.core.quant.LayerKind k) {
+  /** The board profile's name for a device layer kind; null for kinds the profile has no limits for (resize, clamp). */
+  static LayerKind boardKind(io.edgeamp.core.quant.LayerKind k) {
     return switch (k) {
       case CONV -> LayerKind.CONV;
       case DEPTHWISE_CONV -> LayerKind.DEPTHWISE_CONV;
