@@ -40,6 +40,9 @@ public final class HilConfig {
   /** QoS of the fleet feed's telemetry subscription (dashboard stream). 1 = no loss; note that Moquette 0.17
    * sends at most 10 unacknowledged QoS 1 messages per session, which caps one subscriber's QoS 1 rate. */
   public int fleetTelemetryQos = 1;
+  /** Embedded broker only: the fleet feed takes telemetry from the broker's publish interceptor rather than
+   * from its subscription (see FleetFeed#takeTelemetryFrom). false = subscription, as with an external broker. */
+  public boolean fleetTelemetryInProcess = true;
   /** Prefix of emulated board ids (e.g. "a-"), so boards of several servers on one broker stay distinct. */
   public String boardIdPrefix = "";
   public String qemuBinary = "qemu-system-arm";

@@ -107,6 +107,9 @@ public final class HilServer implements AutoCloseable {
       LOG.log(Level.WARNING, "MQTT broker " + mqttUrl + " not reachable yet; will keep retrying", e);
     }
     fleet = new FleetFeed(cfg, mqttUrl);
+    if (broker != null && cfg.fleetTelemetryInProcess) {
+      fleet.takeTelemetryFrom(broker);
+    }
     try {
       fleet.connect(15_000);
     } catch (Exception e) {

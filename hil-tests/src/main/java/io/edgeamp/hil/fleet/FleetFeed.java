@@ -70,6 +70,7 @@ public final class FleetFeed implements AutoCloseable {
     return t;
   });
   private MqttAsyncClient client;
+  private volatile boolean telemetryInProcess;
 
   public FleetFeed(HilConfig cfg, String url) {
     this.cfg = cfg;
@@ -100,6 +101,27 @@ public final class FleetFeed implements AutoCloseable {
 
   public long malformed() {
     return malformed.get();
+  }
+
+  /**
+   * With the embedded broker: take telemetry from the broker's publish interceptor instead of a QoS 1
+   * subscription (status, events and results stay on the subscription, which also brings retained
+   * statuses). Same messages, same order, but without Moquette 0.17's 10-message in-flight window per
+   * subscriber session, which capped QoS 1 telemetry near 10,000/s. Call before {@link #connect}.
+   */
+  public void takeTelemetryFrom(io.edgeamp.hil.broker.EmbeddedBroker broker) {
+    telemetryInProcess = true;
+    String telemetry = base + "boards/";
+    broker.onPublish((topic, payload) -> {
+      if (topic.startsWith(telemetry) && topic.endsWith("/telemetry")) {
+        dispatch(topic, payload);
+      }
+    });
+  }
+
+  /** Where telemetry comes from: "interceptor" (embedded broker, in process) or "subscription QoS n". */
+  public String telemetrySource() {
+    return telemetryInProcess ? "embedded broker interceptor" : "subscription QoS " + cfg.fleetTelemetryQos;
   }
 
   public boolean connected() {
@@ -143,7 +165,10 @@ public final class FleetFeed implements AutoCloseable {
 
   private void subscribe() {
     try {
-      if (client.isConnected()) {
+      if (client.isConnected() && telemetryInProcess) {
+        client.subscribe(new String[] {base + "boards/+/status", base + "jobs/+/events", base + "jobs/+/result"},
+            new int[] {1, 1, 1}).waitForCompletion(10_000);
+      } else if (client.isConnected()) {
         client.subscribe(new String[] {base + "boards/+/status", base + "boards/+/telemetry", base + "jobs/+/events",
             base + "jobs/+/result"}, new int[] {1, cfg.fleetTelemetryQos, 1, 1}).waitForCompletion(10_000);
       }

@@ -281,8 +281,13 @@ public final class HilCommand implements Runnable {
     int publishers;
     @Option(names = "--max-lag-ms", defaultValue = "1000")
     long maxLagMs;
-    @Option(names = "--telemetry-qos", description = "QoS of the server's telemetry subscription (publishers always use 1)", defaultValue = "1")
+    @Option(names = "--telemetry-qos", description = "QoS of the server's telemetry subscription with --telemetry-path subscription"
+        + " (publishers always use 1)", defaultValue = "1")
     int subQos;
+    @Option(names = "--telemetry-path", defaultValue = "interceptor",
+        description = "how the server takes telemetry from the embedded broker: interceptor (in process, the default) or"
+            + " subscription (a Paho session, as with an external broker)")
+    String path;
     @Option(names = "--continue-on-lag", description = "keep ramping through lag; stop at loss or the time limit")
     boolean continueOnLag;
     @Option(names = "--drain-ms", defaultValue = "3000", description = "wait this long after a step for the rest to arrive")
@@ -296,6 +301,10 @@ public final class HilCommand implements Runnable {
     public Integer call() throws Exception {
       HilConfig c = new HilConfig().workDir(work.toAbsolutePath().resolve("load-" + System.nanoTime()));
       c.fleetTelemetryQos = subQos;
+      if (!path.equals("interceptor") && !path.equals("subscription")) {
+        throw new UserError("--telemetry-path: unknown value '" + path + "'; use interceptor or subscription");
+      }
+      c.fleetTelemetryInProcess = path.equals("interceptor");
       try (HilServer s = new HilServer(c).start()) {
         io.edgeamp.hil.fleet.TelemetryLoad load = new io.edgeamp.hil.fleet.TelemetryLoad(s.mqttUrl(), c.site, s.fleet());
         load.rates = rates;
@@ -305,7 +314,7 @@ public final class HilCommand implements Runnable {
         load.stopOnLag = !continueOnLag;
         load.drainMs = drainMs;
         load.timeLimitMs = 180_000;
-        System.out.println("publishers QoS 1 -> embedded Moquette -> fleet feed (subscription QoS " + subQos + ")");
+        System.out.println("publishers QoS 1 -> embedded Moquette -> fleet feed (" + s.fleet().telemetrySource() + ")");
         JsonObject r = load.run(System.out);
         if (jsonOut != null) {
           Files.writeString(jsonOut, r.encodePrettily());
