@@ -14,13 +14,13 @@ import java.util.List;
  * browser is /usr/bin/chromium (no download; PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 from the pom), a fresh
  * user-data directory per use, everything closed by close() even when the test failed.
  */
-final class Browser implements AutoCloseable {
-  static final Path CHROMIUM = Paths.get(System.getProperty("edgeamp.chromium", "/usr/bin/chromium"));
-  final Playwright playwright;
-  final BrowserContext context;
-  final Page page;
+public final class Browser implements AutoCloseable {
+  public static final Path CHROMIUM = Paths.get(System.getProperty("edgeamp.chromium", "/usr/bin/chromium"));
+  public final Playwright playwright;
+  public final BrowserContext context;
+  public final Page page;
 
-  Browser(Path userDataDir) throws Exception {
+  public Browser(Path userDataDir) throws Exception {
     Files.createDirectories(userDataDir);
     Playwright pw = Playwright.create();
     BrowserContext ctx = null;
