@@ -39,7 +39,8 @@ import java.util.Set;
  *     model: edgeamp-demo-dot           # the name the firmware must report (optional)
  *     metric: top1 | bit_exact          # default from the task: classification/anomaly top1, else bit_exact
  *     artifact: ../out/artifact         # codegen: quantized artifact (relative to this file) ...
- *     quantize: [--model, zoo:ds-cnn, --dataset, ...]   # ... or `toolchain quantize` arguments to make one
+ *     quantize: [--task, regression, --zoo, REGR_4k, --epochs, "5", --board, qemu-mps2-an386]
+ *                                       # ... or `toolchain quantize` arguments to make one (once per entry)
  *     boards: [...]                     # instead of the suite's
  *     seed: 7
  *     thresholds: {...}                 # merged over defaults.thresholds

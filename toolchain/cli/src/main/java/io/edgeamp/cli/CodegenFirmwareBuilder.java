@@ -11,8 +11,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -41,7 +44,9 @@ final class CodegenFirmwareBuilder implements FirmwareBuilder {
     Path w = Files.createDirectories(workDir.resolve("codegen-" + c.entry.name + "-" + c.board));
     Path artifact;
     if (c.entry.quantize != null) {
-      Path q = w.resolve("quantize");
+      // one quantization per entry and argument list, shared by the entry's boards (the artifact depends
+      // only on the arguments, which name the board whose limits apply)
+      Path q = workDir.resolve("quantize-" + c.entry.name + "-" + argsKey(c.entry.quantize));
       if (!Files.isRegularFile(q.resolve("artifact").resolve("model.json"))) {
         List<String> args = new ArrayList<>(List.of("quantize"));
         args.addAll(c.entry.quantize);
@@ -99,6 +104,16 @@ final class CodegenFirmwareBuilder implements FirmwareBuilder {
       vs.add(v);
     }
     return new Built(elf, vs, c.entry.model != null ? c.entry.model : r.modelName());
+  }
+
+  /** Short stable key of an argument list (first 8 bytes of its SHA-256). */
+  static String argsKey(List<String> args) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(String.join("\u0000", args).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void run(List<String> args, String what) {
