@@ -273,7 +273,7 @@ public final class HilCommand implements Runnable {
       description = "Telemetry ingest benchmark: bounded QoS 1 publishers on loopback through the embedded broker into the"
           + " server's fleet feed at rising rates until loss or lag (BENCHMARKS.md).")
   static final class Load implements Callable<Integer> {
-    @Option(names = "--rates", split = ",", defaultValue = "2000,5000,10000,15000,20000,30000,40000")
+    @Option(names = "--rates", split = ",", defaultValue = "2000,5000,10000,20000,40000,60000,80000,100000")
     int[] rates;
     @Option(names = "--step-s", defaultValue = "2")
     double stepS;
