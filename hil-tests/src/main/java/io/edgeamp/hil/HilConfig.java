@@ -37,8 +37,9 @@ public final class HilConfig {
   public Path hardwareMap;
   /** Emulated boards to create: QEMU profile id (e.g. qemu-mps2-an386) -> instances. */
   public final Map<String, Integer> qemuBoards = new LinkedHashMap<>();
-  /** QoS of the fleet feed's telemetry subscription (dashboard stream). 1 = no loss; note that Moquette 0.17
-   * sends at most 10 unacknowledged QoS 1 messages per session, which caps one subscriber's QoS 1 rate. */
+  /** QoS of the fleet feed's telemetry subscription (dashboard stream) when it subscribes to telemetry (external
+   * broker, or fleetTelemetryInProcess off). 1 = no loss; Moquette 0.17 sends at most 10 unacknowledged QoS 1
+   * messages per session, which caps one subscriber's QoS 1 rate near 10,000/s. */
   public int fleetTelemetryQos = 1;
   /** Embedded broker only: the fleet feed takes telemetry from the broker's publish interceptor rather than
    * from its subscription (see FleetFeed#takeTelemetryFrom). false = subscription, as with an external broker. */
