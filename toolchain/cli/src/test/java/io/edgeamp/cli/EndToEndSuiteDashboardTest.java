@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Page;
 import io.edgeamp.hil.Browser;
+import io.edgeamp.hil.HilClient;
 import io.edgeamp.hil.HilConfig;
 import io.edgeamp.hil.HilServer;
 import io.edgeamp.hil.fleet.FleetFeed;
@@ -26,7 +27,9 @@ import org.junit.jupiter.api.Test;
  * URL --token-file F`, which trains and quantizes CLS_4k_NPU (`toolchain quantize`), generates and builds its
  * firmware per board (`toolchain codegen` + CMake), and submits the jobs. Every case must pass bit-exact,
  * every result must arrive on MQTT (the server's fleet feed), and the dashboard must show each job's
- * verdict and a latency row per board without a reload.
+ * verdict and a latency row per board without a reload. Last, the loop back into the toolchain: the
+ * server's latency table holds per-layer rows measured by the generated firmware, and `toolchain quantize
+ * --latency-table` uses them as the allocator's latency costs.
  */
 class EndToEndSuiteDashboardTest {
   static final Path REPO = Path.of("../..").toAbsolutePath().normalize();
@@ -103,6 +106,27 @@ class EndToEndSuiteDashboardTest {
         assertTrue(latency.contains("@ " + b + "-0"), latency);
       }
       page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "dashboard-end-to-end.png")).setFullPage(true));
+
+      // per-layer latencies measured by the generated firmware, stored by the server, read by the quantizer
+      JsonObject table = new HilClient(server.baseUrl(), server.token()).latencyTable();
+      for (String b : BOARDS) {
+        List<JsonObject> rows = table.getJsonArray("rows").stream().map(o -> (JsonObject) o)
+            .filter(x -> (b + "-0").equals(x.getString("board"))).toList();
+        assertTrue(rows.stream().anyMatch(x -> "model".equals(x.getString("layer_kind"))), b + ": " + rows);
+        List<JsonObject> layers = rows.stream().filter(x -> !"model".equals(x.getString("layer_kind"))).toList();
+        assertTrue(layers.size() >= 5, b + ": per-layer rows " + layers);
+        for (JsonObject x : layers) {
+          assertTrue(x.getLong("cycles_median") > 0 && x.getString("shape") != null && x.getInteger("bits") != null, x.encode());
+        }
+      }
+      Path tableFile = dir.resolve("latency-table.json");
+      Files.writeString(tableFile, table.encodePrettily());
+      Path q = dir.resolve("requantize");
+      String[] qr = run("quantize", "--task", "classification", "--zoo", "CLS_4k_NPU", "--epochs", "5", "--board", "qemu-mps2-an386",
+          "--latency-table", tableFile.toString(), "--out", q.toString());
+      assertEquals("0", qr[0], qr[1]);
+      String report = Files.readString(q.resolve("artifact").resolve("report.json"));
+      assertTrue(report.contains("LATENCY costs measured (latency table " + tableFile), report);
     }
   }
 }
