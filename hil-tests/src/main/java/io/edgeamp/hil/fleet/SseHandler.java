@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * bearer token is checked by the /api/* route before this runs). The browser reads the stream with
  * fetch() so the token travels in the Authorization header, never in a URL.
  *
- * <p>Per connection, Paho's thread appends to a bounded queue and schedules one flush on the
+ * <p>Per connection, the feed's threads (Paho's callback, or the embedded broker's interceptor for telemetry) append to a bounded queue and schedule one flush on the
  * connection's event loop, so a burst is written as one chunk and the event loop is not hit per
  * message. Beyond {@link #MAX_QUEUED} pending events, telemetry is dropped (and counted in a
  * {@code dropped} event) rather than statuses, job events or results. A comment line every 15 s keeps
