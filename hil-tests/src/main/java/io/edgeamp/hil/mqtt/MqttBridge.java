@@ -244,22 +244,30 @@ public final class MqttBridge implements AutoCloseable {
   /** Publishes "offline" for every board and the server, then disconnects everything. */
   @Override
   public void close() {
+    // First stop taking submissions (with a shared subscription the broker then hands new ones to the
+    // servers still running), as a task of its own: the "accepted" events of submissions stored while
+    // it runs are queued on io behind it and so still go out, through the publisher, before that closes.
+    // (Lost, the submitter would resubmit to another server and the job would run on both.)
+    Runnable stopSubmissions = () -> {
+      if (submissions != null) {
+        submissions.close();
+      }
+    };
     Runnable shutdown = () -> {
       for (Map.Entry<String, MqttAsyncClient> e : boardClients.entrySet()) {
         closeClient(e.getValue(), topics.boardStatus(e.getKey()),
             new JsonObject().put("state", "offline").put("board", e.getKey()).put("reason", "server stopped"));
       }
-      if (submissions != null) {
-        submissions.close();
-      }
       if (main != null) {
         closeClient(main, topics.serverStatus(cfg.serverId), state("offline"));
       }
     };
-    try {
-      io.submit(shutdown).get(15, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.log(Level.WARNING, "MQTT shutdown", e);
+    for (Runnable step : new Runnable[] {stopSubmissions, shutdown}) {
+      try {
+        io.submit(step).get(15, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "MQTT shutdown", e);
+      }
     }
     io.shutdownNow();
   }
