@@ -30,7 +30,9 @@ public final class HilConfig {
   public char[] brokerKeyStorePassword;
   public int brokerTlsPort = -1;
   /** Shared subscription for job submissions: null = on for an external broker, off for the embedded
-   * Moquette 0.17, which has no shared subscriptions (MQTT 5 feature, arrives in Moquette 0.18). */
+   * Moquette 0.17, which has no shared subscriptions (MQTT 5 feature, arrives in Moquette 0.18). On, the
+   * submissions are taken over MQTT 5 (clean start, session expiry 0), so the broker must speak MQTT 5;
+   * off, over MQTT 3.1.1 with a persistent session (see mqtt.SubmissionSubscriber). */
   public Boolean sharedSubscription;
 
   /** Hardware map (YAML) of real boards; null = none. */

@@ -56,7 +56,8 @@ public final class RestVerticle extends VerticleBase {
 
     r.get("/api/v1/server").handler(ctx -> ctx.json(new JsonObject().put("server", service.cfg.serverId)
         .put("site", service.cfg.site).put("mqtt", new JsonObject().put("url", service.mqtt.url())
-            .put("embedded", service.cfg.embeddedBroker()).put("connected", service.mqtt.connected()))));
+            .put("embedded", service.cfg.embeddedBroker()).put("connected", service.mqtt.connected())
+            .put("submissions", service.mqtt.submissionInfo()))));
     r.get("/api/v1/boards").handler(ctx -> {
       JsonArray a = new JsonArray();
       for (Board b : service.boards.all()) {

@@ -113,6 +113,10 @@ class EmbeddedBrokerHilTest {
         spans.add(new long[] {a.getLong("started"), a.getLong("ended")});
       }
       assertEquals(Set.of("qemu-mps2-an386-0", "qemu-mps2-an386-1"), usedBoards);
+      // Moquette 0.17 speaks no MQTT 5: submissions stay on 3.1.1, plain topic (no shared subscription)
+      JsonObject subs = api.send("GET", "/api/v1/server", null, null).json().getJsonObject("mqtt").getJsonObject("submissions");
+      assertEquals("mqtt3.1.1", subs.getString("protocol"), subs.encode());
+      assertEquals("edgeamp/v1/lab/jobs/submit", subs.getString("filter"), subs.encode());
       boolean overlap = false;
       for (int i = 0; i < spans.size(); i++) {
         for (int j = i + 1; j < spans.size(); j++) {

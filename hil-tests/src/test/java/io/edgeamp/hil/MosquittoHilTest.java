@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * An external Mosquitto (started by the test on a free loopback port, own config and persistence):
  * submissions over the shared subscription and REST, a QEMU board killed mid-job (the job is retried
  * on the other board and the failure recorded), and Mosquitto restarted mid-run with submissions in
- * flight: every job runs and every QoS 1 result arrives.
+ * flight: every job runs and every QoS 1 result arrives. The submission client is MQTT 5 (broker's log),
+ * before and after the broker restart, and subscribes to the shared filter again after it.
  */
 class MosquittoHilTest {
   @Test
@@ -76,6 +77,9 @@ class MosquittoHilTest {
         assertTrue(log.getJsonObject(0).getString("error").contains("BoardLost"), log.encode());
         assertEquals("ok", log.getJsonObject(1).getString("outcome"));
         assertNotEquals(victim.id, sub.results.get(killedJob).getString("board"));
+        // the broker's view of the submission client: MQTT 5, clean start, the shared filter, and a
+        // second session after the restart that subscribed again
+        mosq.submissionSessions(cfg.serverId).assertMqtt5Shared("lab", 2);
         // the killed board comes back after its health check
         TestSupport.waitFor("victim back online", 20_000, () -> !Board.OFFLINE.equals(victim.state()));
       }

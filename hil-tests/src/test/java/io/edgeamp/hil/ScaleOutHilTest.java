@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Scale-out: two HIL servers (own work dirs, stores and QEMU boards, distinct server and board ids)
- * against one Mosquitto share MQTT submissions through "$share/hil/.../jobs/submit". Server A is
+ * against one Mosquitto share MQTT submissions through the MQTT 5 shared subscription
+ * "$share/hil/.../jobs/submit" (checked on the broker's side: every submission session was MQTT 5 with
+ * clean start and subscribed to the shared filter, A's again after its restart). Server A is
  * stopped mid-batch (a job running on it, others stored in its queue) while more jobs are submitted,
  * then restarted with the same work dir and server id. Every job gets exactly one result, is stored by
  * exactly one server and has exactly one successful attempt; both servers ran jobs.
@@ -41,6 +43,12 @@ class ScaleOutHilTest {
       try (HilServer b = new HilServer(cb).start();
           TestSupport.Collector col = new TestSupport.Collector(mosq.url(), "lab", dir.resolve("collector"), null, null)) {
         assertTrue(ca.useSharedSubscription() && cb.useSharedSubscription());
+        for (HilServer s : List.of(a, b)) {
+          JsonObject sub = new HilClient(s.baseUrl(), s.token()).send("GET", "/api/v1/server", null, null).json()
+              .getJsonObject("mqtt").getJsonObject("submissions");
+          assertEquals("mqtt5", sub.getString("protocol"), sub.encode());
+          assertEquals("$share/hil/edgeamp/v1/lab/jobs/submit", sub.getString("filter"), sub.encode());
+        }
         // firmware by path inside each work dir: the job JSON is the same whichever server takes it
         for (HilServer s : List.of(a, b)) {
           java.nio.file.Files.copy(elf, s.config().workDir.resolve("demo.elf"));
@@ -96,6 +104,12 @@ class ScaleOutHilTest {
             + ", attempts interrupted by the stop " + interrupted);
         assertTrue(perServer.getOrDefault("hil-a", 0) > 0 && perServer.getOrDefault("hil-b", 0) > 0, perServer.toString());
         assertEquals(1, interrupted, "the job running on A when it stopped");
+        // the broker's view: MQTT 5 submission sessions on the shared filter; A connected twice (restart)
+        TestSupport.SubmissionSessions onBrokerA = mosq.submissionSessions("hil-a");
+        TestSupport.SubmissionSessions onBrokerB = mosq.submissionSessions("hil-b");
+        onBrokerA.assertMqtt5Shared("lab", 2);
+        onBrokerB.assertMqtt5Shared("lab", 1);
+        System.out.println("scale-out: broker saw submission sessions A " + onBrokerA + ", B " + onBrokerB);
       } finally {
         a.stop();
         if (a2 != null) {

@@ -95,6 +95,13 @@ final class TestSupport {
           "autosave_interval 1",
           "max_queued_messages 100000",
           "log_dest file " + dir.resolve("mosquitto.log").toAbsolutePath(),
+          // the defaults plus "subscribe": tests read which protocol each client connected with and
+          // what it subscribed to (submissionSessions)
+          "log_type error",
+          "log_type warning",
+          "log_type notice",
+          "log_type information",
+          "log_type subscribe",
           ""), StandardCharsets.UTF_8);
     }
 
@@ -119,6 +126,32 @@ final class TestSupport {
 
     String url() {
       return "tcp://127.0.0.1:" + port;
+    }
+
+    /**
+     * The broker's view of a HIL server's submission client ({@code <serverId>-sub}), from its log:
+     * one entry per CONNECT with the protocol Mosquitto logs ("p5" MQTT 5, "p2" MQTT 3.1.1) and the
+     * clean start flag ("c1"); and the filters that client subscribed to, one per SUBSCRIBE.
+     */
+    SubmissionSessions submissionSessions(String serverId) throws IOException {
+      String client = serverId + "-sub";
+      java.util.List<String> connects = new java.util.ArrayList<>();
+      java.util.List<String> subscriptions = new java.util.ArrayList<>();
+      java.util.regex.Pattern connect = java.util.regex.Pattern.compile(
+          "New client connected from \\S+ as " + java.util.regex.Pattern.quote(client) + " \\((p\\d+, c\\d)");
+      java.util.regex.Pattern subscribe = java.util.regex.Pattern.compile(
+          "^\\d+: " + java.util.regex.Pattern.quote(client) + " \\d+ (\\S+)$");
+      for (String line : Files.readAllLines(dir.resolve("mosquitto.log"), StandardCharsets.UTF_8)) {
+        java.util.regex.Matcher m = connect.matcher(line);
+        if (m.find()) {
+          connects.add(m.group(1));
+        }
+        m = subscribe.matcher(line);
+        if (m.find()) {
+          subscriptions.add(m.group(1));
+        }
+      }
+      return new SubmissionSessions(connects, subscriptions);
     }
 
     synchronized void start() throws IOException, InterruptedException {
@@ -171,6 +204,25 @@ final class TestSupport {
     @Override
     public void close() throws InterruptedException {
       stop();
+    }
+  }
+
+  /** What Mosquitto logged about one server's submission client: "p5, c1" per CONNECT, the filter per SUBSCRIBE. */
+  record SubmissionSessions(java.util.List<String> connects, java.util.List<String> subscriptions) {
+    /**
+     * Every connect of the submission client was MQTT 5 with clean start, at least {@code minConnects}
+     * of them, and each subscribed to the shared submit filter (fails if someone goes back to 3.1.1).
+     */
+    void assertMqtt5Shared(String site, int minConnects) {
+      String filter = "$share/hil/edgeamp/v1/" + site + "/jobs/submit";
+      org.junit.jupiter.api.Assertions.assertTrue(connects.size() >= minConnects, "submission connects " + this);
+      for (String c : connects) {
+        org.junit.jupiter.api.Assertions.assertEquals("p5, c1", c, "submission session not MQTT 5 / clean start: " + this);
+      }
+      org.junit.jupiter.api.Assertions.assertTrue(subscriptions.size() >= minConnects, "subscriptions " + this);
+      for (String f : subscriptions) {
+        org.junit.jupiter.api.Assertions.assertEquals(filter, f, this.toString());
+      }
     }
   }
 

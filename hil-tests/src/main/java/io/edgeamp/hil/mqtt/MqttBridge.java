@@ -2,10 +2,7 @@ package io.edgeamp.hil.mqtt;
 
 import io.edgeamp.hil.HilConfig;
 import io.vertx.core.json.JsonObject;
-import java.io.FileInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -15,8 +12,6 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.client.mqttv3.DisconnectedBufferOptions;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -28,18 +23,22 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
 
 /**
- * The server's MQTT side, on Eclipse Paho (MQTT 3.1.1, which both Moquette 0.17 and Mosquitto speak).
+ * The server's MQTT side, on Eclipse Paho: MQTT 3.1.1 (which both Moquette 0.17 and Mosquitto speak)
+ * for everything except the job submissions of a shared group, which take MQTT 5.
  *
  * <ul>
- *   <li>One publishing client (persistent session, file persistence in the work directory,
- *       disconnected buffer persisted too, automatic reconnect) publishes events, telemetry and
- *       results. Its LWT marks the server offline.</li>
- *   <li>One subscribing client (persistent session, file persistence) takes job submissions. It is
- *       separate because Paho 1.2.5 routes every new message into a non-empty disconnected buffer
- *       to keep order, and a SUBSCRIBE there fails with a ClassCastException (MqttSubscribe cast to
- *       MqttPublish in ClientState.persistBufferedMessage): the subscriber has no buffer.</li>
- *   <li>One small client per board carries that board's retained status with an LWT "offline", since
- *       an MQTT connection has exactly one will.</li>
+ *   <li>One publishing client (MQTT 3.1.1, persistent session, file persistence in the work
+ *       directory, disconnected buffer persisted too, automatic reconnect) publishes events,
+ *       telemetry and results. Its LWT marks the server offline.</li>
+ *   <li>One {@link SubmissionSubscriber} takes job submissions: with an external broker
+ *       {@link SubmissionSubscriberV5} (MQTT 5 shared subscription "$share/hil/...", clean start,
+ *       session expiry 0, receive maximum 10), with the embedded Moquette 0.17
+ *       {@link SubmissionSubscriberV3} (MQTT 3.1.1, plain subscription, persistent session). It is a
+ *       client of its own because Paho 1.2.5 routes every new message into a non-empty disconnected
+ *       buffer to keep order, and a SUBSCRIBE there fails with a ClassCastException (MqttSubscribe
+ *       cast to MqttPublish in ClientState.persistBufferedMessage): the subscriber has no buffer.</li>
+ *   <li>One small client per board (MQTT 3.1.1) carries that board's retained status with an LWT
+ *       "offline", since an MQTT connection has exactly one will.</li>
  *   <li>Submissions arrive through the client-wide callback (Paho's per-subscription listeners do not
  *       match "$share/..." filters against the real topic). The handler runs on Paho's callback
  *       thread and stores the job before returning, so the PUBACK only goes out once it is durable.</li>
@@ -62,7 +61,7 @@ public final class MqttBridge implements AutoCloseable {
   private final Map<String, MqttAsyncClient> boardClients = new ConcurrentHashMap<>();
   private final Map<String, String> boardStatus = new ConcurrentHashMap<>();
   private MqttAsyncClient main;
-  private MqttAsyncClient sub;
+  private volatile SubmissionSubscriber submissions;
   private volatile BiConsumer<String, byte[]> submitHandler = (t, p) -> { };
   private volatile Consumer<String> deliveredHandler = j -> { };
   private volatile Runnable reconnectHandler = () -> { };
@@ -96,8 +95,8 @@ public final class MqttBridge implements AutoCloseable {
     this.reconnectHandler = r;
   }
 
-  /** Connects both clients (blocking, up to the timeout; they keep retrying in the background). */
-  public void connect(long timeoutMs) throws MqttException {
+  /** Connects publisher and submission subscriber (blocking, up to the timeout; they keep retrying in the background). */
+  public void connect(long timeoutMs) throws Exception {
     main = new MqttAsyncClient(url, cfg.serverId, new MqttDefaultFilePersistence(cfg.workDir.resolve("mqtt-pub").toString()));
     DisconnectedBufferOptions buf = new DisconnectedBufferOptions();
     buf.setBufferEnabled(true);
@@ -137,100 +136,15 @@ public final class MqttBridge implements AutoCloseable {
         }
       }
     });
-    MqttConnectOptions o = options();
+    MqttConnectOptions o = ConnectOptions.v3(cfg);
     o.setCleanSession(false);
     o.setWill(topics.serverStatus(cfg.serverId), state("offline").encode().getBytes(StandardCharsets.UTF_8), 1, true);
-
-    sub = new MqttAsyncClient(url, cfg.serverId + "-sub", new MqttDefaultFilePersistence(cfg.workDir.resolve("mqtt-sub").toString()));
-    sub.setCallback(new MqttCallbackExtended() {
-      @Override
-      public void connectComplete(boolean reconnect, String serverURI) {
-        // Off the callback thread: subscribe() waits for a SUBACK that this thread would deliver.
-        io.execute(() -> subscribe(reconnect));
-      }
-
-      @Override
-      public void connectionLost(Throwable cause) {
-        LOG.log(Level.INFO, "MQTT subscriber connection lost: {0}", String.valueOf(cause));
-      }
-
-      @Override
-      public void messageArrived(String topic, MqttMessage message) {
-        // Client-wide callback: a "$share/..." subscription delivers under the plain topic.
-        try {
-          if (topic.equals(topics.submit())) {
-            submitHandler.accept(topic, message.getPayload());
-          }
-        } catch (RuntimeException e) {
-          // Never throw here: Paho would drop the connection. The handler reports its own rejections.
-          LOG.log(Level.WARNING, "job submission failed", e);
-        }
-      }
-
-      @Override
-      public void deliveryComplete(IMqttDeliveryToken token) { }
-    });
-    MqttConnectOptions so = options();
-    // Shared subscription: clean session, so a stopped server leaves the share group at once and the
-    // broker hands new submissions to the servers still running. With a persistent session Mosquitto
-    // keeps queuing a stopped member's share; the submitter, seeing no "accepted", resubmits to another
-    // server, and the queued copy then runs a second time on the restarted one (ScaleOutHilTest).
-    // Nothing is lost by this: a submission counts as accepted only on the "accepted" event.
-    so.setCleanSession(cfg.useSharedSubscription());
+    submissions = SubmissionSubscriber.create(cfg, url, topics, (topic, payload) -> submitHandler.accept(topic, payload), io);
     try {
       main.connect(o).waitForCompletion(timeoutMs);
     } finally {
-      sub.connect(so).waitForCompletion(timeoutMs);
+      submissions.connect(timeoutMs);
     }
-  }
-
-  private void subscribe(boolean reconnect) {
-    try {
-      if (!sub.isConnected()) {
-        return;
-      }
-      sub.subscribe(topics.submitSubscription(cfg.useSharedSubscription()), 1).waitForCompletion(10_000);
-      LOG.log(Level.INFO, "MQTT subscriber {0} to {1}", new Object[] {reconnect ? "reconnected" : "connected", url});
-    } catch (MqttException | RuntimeException e) {
-      LOG.log(Level.WARNING, "MQTT subscribe failed; retrying", e);
-      Thread t = new Thread(() -> {
-        try {
-          Thread.sleep(1000);
-          io.execute(() -> subscribe(reconnect));
-        } catch (InterruptedException | java.util.concurrent.RejectedExecutionException x) {
-          // shutting down
-        }
-      }, "hil-mqtt-resubscribe");
-      t.setDaemon(true);
-      t.start();
-    }
-  }
-
-  private MqttConnectOptions options() {
-    MqttConnectOptions o = new MqttConnectOptions();
-    o.setAutomaticReconnect(true);
-    o.setMaxReconnectDelay(2000);
-    o.setConnectionTimeout(10);
-    o.setKeepAliveInterval(10);
-    o.setMaxInflight(1000);
-    if (cfg.mqttUsername != null) {
-      o.setUserName(cfg.mqttUsername);
-      o.setPassword(cfg.mqttPassword == null ? new char[0] : cfg.mqttPassword);
-    }
-    if (cfg.mqttTrustStore != null) {
-      try (FileInputStream in = new FileInputStream(cfg.mqttTrustStore.toFile())) {
-        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-        ks.load(in, cfg.mqttTrustStorePassword);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        o.setSocketFactory(ctx.getSocketFactory());
-      } catch (Exception e) {
-        throw new IllegalArgumentException("cannot load MQTT trust store " + cfg.mqttTrustStore + ": " + e.getMessage(), e);
-      }
-    }
-    return o;
   }
 
   private JsonObject state(String s) {
@@ -316,7 +230,7 @@ public final class MqttBridge implements AutoCloseable {
         @Override
         public void deliveryComplete(IMqttDeliveryToken token) { }
       });
-      MqttConnectOptions o = options();
+      MqttConnectOptions o = ConnectOptions.v3(cfg);
       o.setCleanSession(true);
       o.setWill(topics.boardStatus(board), new JsonObject().put("state", "offline").put("board", board)
           .put("reason", "connection lost").put("ts", System.currentTimeMillis()).encode().getBytes(StandardCharsets.UTF_8), 1, true);
@@ -330,29 +244,30 @@ public final class MqttBridge implements AutoCloseable {
   /** Publishes "offline" for every board and the server, then disconnects everything. */
   @Override
   public void close() {
+    // First stop taking submissions (with a shared subscription the broker then hands new ones to the
+    // servers still running), as a task of its own: the "accepted" events of submissions stored while
+    // it runs are queued on io behind it and so still go out, through the publisher, before that closes.
+    // (Lost, the submitter would resubmit to another server and the job would run on both.)
+    Runnable stopSubmissions = () -> {
+      if (submissions != null) {
+        submissions.close();
+      }
+    };
     Runnable shutdown = () -> {
       for (Map.Entry<String, MqttAsyncClient> e : boardClients.entrySet()) {
         closeClient(e.getValue(), topics.boardStatus(e.getKey()),
             new JsonObject().put("state", "offline").put("board", e.getKey()).put("reason", "server stopped"));
       }
-      if (sub != null) {
-        try {
-          if (sub.isConnected()) {
-            sub.disconnect(2000).waitForCompletion(3000);
-          }
-          sub.close(true);
-        } catch (MqttException e) {
-          // best effort at shutdown
-        }
-      }
       if (main != null) {
         closeClient(main, topics.serverStatus(cfg.serverId), state("offline"));
       }
     };
-    try {
-      io.submit(shutdown).get(15, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.log(Level.WARNING, "MQTT shutdown", e);
+    for (Runnable step : new Runnable[] {stopSubmissions, shutdown}) {
+      try {
+        io.submit(step).get(15, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "MQTT shutdown", e);
+      }
     }
     io.shutdownNow();
   }
@@ -378,8 +293,15 @@ public final class MqttBridge implements AutoCloseable {
     }
   }
 
-  /** For tests: whether the main client is connected. */
+  /** Whether the publisher and the submission subscriber are both connected. */
   public boolean connected() {
-    return main != null && main.isConnected() && sub != null && sub.isConnected();
+    return main != null && main.isConnected() && submissions != null && submissions.connected();
+  }
+
+  /** The submission subscriber's protocol ("mqtt5" or "mqtt3.1.1") and topic filter, for /api/v1/server. */
+  public JsonObject submissionInfo() {
+    SubmissionSubscriber s = submissions;
+    return s == null ? new JsonObject()
+        : new JsonObject().put("protocol", s.protocol()).put("filter", s.filter()).put("connected", s.connected());
   }
 }

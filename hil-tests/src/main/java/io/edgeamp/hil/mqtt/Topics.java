@@ -29,7 +29,11 @@ public final class Topics {
     return base + "jobs/submit";
   }
 
-  /** What servers subscribe to: shared among HIL server instances where the broker supports it. */
+  /**
+   * What servers subscribe to: with {@code shared}, the MQTT 5 shared subscription of the group "hil"
+   * (SubmissionSubscriberV5), so the broker hands each submission to one HIL server of the site; else
+   * the plain topic (the embedded broker, one server).
+   */
   public String submitSubscription(boolean shared) {
     return shared ? "$share/hil/" + submit() : submit();
   }
