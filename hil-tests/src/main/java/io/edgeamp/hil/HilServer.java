@@ -140,7 +140,14 @@ public final class HilServer implements AutoCloseable {
    */
   public synchronized void stop() {
     if (service != null) {
+      // first: no new attempt starts and outcomes of killed boards are not recorded (requeued at start)
       service.stopping(true);
+    }
+    if (mqtt != null) {
+      // then no new submissions: other servers sharing them take them from here on
+      mqtt.stopSubmissions();
+    }
+    if (service != null) {
       for (Board b : boards.all()) {
         Process p = b.process();
         if (p != null && p.isAlive()) {

@@ -55,7 +55,7 @@ class MosquittoHilTest {
         victim.process().destroyForcibly();
         // restart the broker while jobs run, then submit more while clients reconnect
         mosq.restart(500);
-        TestSupport.waitFor("collector reconnected", 20_000, sub.client::isConnected);
+        TestSupport.waitFor("collector reconnected", 30_000, sub::connectedOrReconnect);
         for (int i = 3; i < 5; i++) {
           JsonObject job = TestSupport.demoJob("mq-" + i, "qemu-mps2-an386", fw, 10, 10 + i);
           sub.submit("lab", job);

@@ -244,15 +244,7 @@ public final class MqttBridge implements AutoCloseable {
   /** Publishes "offline" for every board and the server, then disconnects everything. */
   @Override
   public void close() {
-    // First stop taking submissions (with a shared subscription the broker then hands new ones to the
-    // servers still running), as a task of its own: the "accepted" events of submissions stored while
-    // it runs are queued on io behind it and so still go out, through the publisher, before that closes.
-    // (Lost, the submitter would resubmit to another server and the job would run on both.)
-    Runnable stopSubmissions = () -> {
-      if (submissions != null) {
-        submissions.close();
-      }
-    };
+    stopSubmissions();
     Runnable shutdown = () -> {
       for (Map.Entry<String, MqttAsyncClient> e : boardClients.entrySet()) {
         closeClient(e.getValue(), topics.boardStatus(e.getKey()),
@@ -262,14 +254,36 @@ public final class MqttBridge implements AutoCloseable {
         closeClient(main, topics.serverStatus(cfg.serverId), state("offline"));
       }
     };
-    for (Runnable step : new Runnable[] {stopSubmissions, shutdown}) {
-      try {
-        io.submit(step).get(15, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.log(Level.WARNING, "MQTT shutdown", e);
-      }
+    try {
+      io.submit(shutdown).get(15, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "MQTT shutdown", e);
     }
     io.shutdownNow();
+  }
+
+  /**
+   * Stops taking submissions (with a shared subscription the broker then hands new ones to the servers
+   * still running); the publisher stays up. Runs as a task of its own on io: the "accepted" events of
+   * submissions stored while it runs are queued behind it and so still go out before the publisher
+   * closes. (Lost, the submitter would resubmit to another server and the job would run on both.)
+   * The server calls this first when it stops, before boards and verticles; close() calls it too.
+   */
+  public void stopSubmissions() {
+    if (io.isShutdown()) {
+      return;
+    }
+    try {
+      io.submit(() -> {
+        SubmissionSubscriber s = submissions;
+        submissions = null;
+        if (s != null) {
+          s.close();
+        }
+      }).get(15, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "MQTT: stopping submissions", e);
+    }
   }
 
   private void closeClient(MqttAsyncClient c, String topic, JsonObject last) {
