@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -58,6 +60,14 @@ public final class MqttBridge implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  /** Every 5 s: is the publisher connected but not getting acknowledgements (see StallWatchdog)? */
+  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "hil-mqtt-watchdog");
+    t.setDaemon(true);
+    return t;
+  });
+  private final StallWatchdog watchdog = new StallWatchdog(STALL_LIMIT_MS, System::currentTimeMillis);
+  static final long STALL_LIMIT_MS = 20_000;
   private final Map<String, MqttAsyncClient> boardClients = new ConcurrentHashMap<>();
   private final Map<String, String> boardStatus = new ConcurrentHashMap<>();
   private MqttAsyncClient main;
@@ -107,6 +117,7 @@ public final class MqttBridge implements AutoCloseable {
     main.setCallback(new MqttCallbackExtended() {
       @Override
       public void connectComplete(boolean reconnect, String serverURI) {
+        watchdog.connected();
         io.execute(() -> {
           publishNow(main, topics.serverStatus(cfg.serverId), state("online"), 1, true, null);
           LOG.log(Level.INFO, "MQTT publisher {0} to {1}", new Object[] {reconnect ? "reconnected" : "connected", url});
@@ -130,6 +141,7 @@ public final class MqttBridge implements AutoCloseable {
 
       @Override
       public void deliveryComplete(IMqttDeliveryToken token) {
+        watchdog.delivered(token);
         Object ctx = token.getUserContext();
         if (ctx instanceof String) {
           io.execute(() -> deliveredHandler.accept((String) ctx));
@@ -143,7 +155,36 @@ public final class MqttBridge implements AutoCloseable {
     try {
       main.connect(o).waitForCompletion(timeoutMs);
     } finally {
+      ticker.scheduleWithFixedDelay(() -> {
+        try {
+          io.execute(this::checkPublisher);
+        } catch (RejectedExecutionException e) {
+          // shutting down
+        }
+      }, 5, 5, TimeUnit.SECONDS);
       submissions.connect(timeoutMs);
+    }
+  }
+
+  /** On io: a connected publisher whose oldest QoS 1 message waits too long gets a new connection. */
+  private void checkPublisher() {
+    MqttAsyncClient c = main;
+    if (c == null || !watchdog.stalled(c.isConnected())) {
+      return;
+    }
+    LOG.log(Level.WARNING, "MQTT publisher connected but {0} message(s) unacknowledged for {1} ms; reconnecting",
+        new Object[] {watchdog.outstanding(), watchdog.stalledMs(true)});
+    try {
+      c.disconnectForcibly(0, 1000, false);
+    } catch (MqttException e) {
+      LOG.log(Level.FINE, "forced disconnect", e);
+    }
+    watchdog.reset();
+    try {
+      c.reconnect();
+    } catch (MqttException e) {
+      // automatic reconnect may already be under way
+      LOG.log(Level.FINE, "reconnect after stall", e);
     }
   }
 
@@ -178,7 +219,10 @@ public final class MqttBridge implements AutoCloseable {
       MqttMessage m = new MqttMessage(payload.encode().getBytes(StandardCharsets.UTF_8));
       m.setQos(qos);
       m.setRetained(retained);
-      c.publish(topic, m, ctx, null);
+      IMqttDeliveryToken token = c.publish(topic, m, ctx, null);
+      if (c == main && qos > 0) {
+        watchdog.sent(token);
+      }
     } catch (MqttException e) {
       LOG.log(Level.WARNING, "MQTT publish to " + topic + " failed", e);
     }
@@ -259,6 +303,7 @@ public final class MqttBridge implements AutoCloseable {
     } catch (Exception e) {
       LOG.log(Level.WARNING, "MQTT shutdown", e);
     }
+    ticker.shutdownNow();
     io.shutdownNow();
   }
 
