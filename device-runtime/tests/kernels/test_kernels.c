@@ -524,6 +524,50 @@ static void regr13k_cases(void)
     }
 }
 
+/* Dense kernels on the DSP path's edge cases: fan-ins around the 16/32-element padding of the
+ * widened input and the 256 boundary, row counts 1..40 (odd ones pair the last row with the one
+ * before it; one row runs as a pair of itself), weight arrays starting 0..3 bytes past a word
+ * boundary and allocated to the exact byte (the last rows must come from the padded copy),
+ * NULL bias, biases that saturate the clamp, and one long row (K = 8191) with extreme values. */
+static void dense_layout_cases(void)
+{
+    static const int32_t kins[] = {1, 2, 3, 5, 7, 8, 15, 16, 17, 24, 31, 32, 33, 47, 63, 64, 65, 100, 255, 256, 257, 300};
+    static const int bit_list[3] = {8, 4, 2};
+    int in_u, bi, i;
+    for (in_u = 0; in_u <= 1; in_u++) {
+        for (bi = 0; bi < 3; bi++) {
+            const int bits = bit_list[bi];
+            for (i = 0; i < 13; i++) {
+                const int32_t ni = i == 12 ? 8191 : kins[rnd_in(0, (int32_t)(sizeof kins / sizeof kins[0]) - 1)];
+                const int32_t no = i == 12 ? 3 : (i % 4 == 0 ? rnd_in(1, 3) : rnd_in(1, 40));
+                const int32_t misalign = i % 4;
+                const int extremes = i % 5 == 4 || i == 12;
+                const int32_t rowb = ea_packed_row_bytes(ni, bits);
+                const void *in = make_act(ni, in_u, extremes);
+                const uint8_t *w0 = make_weights(no, ni, bits, extremes);
+                uint8_t *wbuf = (uint8_t *)t_alloc((size_t)(misalign + no * rowb));
+                const uint64_t mag = acc_magnitude(ni, bits) * (in_u ? 2u : 1u);
+                int32_t *bias = i % 6 == 5 ? NULL : make_bias(no, mag);
+                ea_requant_t rq;
+                uint8_t *o_opt = t_alloc_out((size_t)no), *o_ref = t_alloc_out((size_t)no);
+                int32_t c;
+                memcpy(wbuf + misalign, w0, (size_t)(no * rowb));
+                if (bias && i % 6 == 3) { /* push every output against a clamp edge */
+                    for (c = 0; c < no; c++) {
+                        bias[c] = (rnd() & 1) ? (1 << 29) - 1 : -(1 << 29) + 1;
+                    }
+                }
+                make_requant(&rq, no, mag, rnd() & 1, NULL, NULL);
+                call_dense(in_u, bits, ni, no, in, wbuf + misalign, bias, &rq, alloc_scratch(ea_dense_scratch_bytes(ni)),
+                           o_opt);
+                ea_dense_ref(ni, no, in, in_u, wbuf + misalign, bits, bias, &rq, o_ref);
+                report_case(variant("dense_layout", in_u, bits), i, o_opt, o_ref, (size_t)no);
+                t_free_all();
+            }
+        }
+    }
+}
+
 static void random_pool_add_cases(void)
 {
     int i, in_u;
@@ -1141,6 +1185,7 @@ int main(void)
     regr13k_cases();
     random_pool_add_cases();
     random_float_cases();
+    dense_layout_cases();
     printf("%d passed, %d failed\n", g_passed, g_failed);
     return g_failed != 0;
 }

@@ -73,9 +73,9 @@ public final class CModel {
     return (int) (8 * kp16(k) + 4 * ((k + 3) & ~3L) + kp16(k) + 8 + 40L * tabcap);
   }
 
-  /** ea_dense_scratch_bytes. */
+  /** ea_dense_scratch_bytes: the widened input (padded to 32 elements) and a padded copy of the last rows. */
   static int denseScratch(int inN) {
-    return (int) (4 * kp16(inN));
+    return (int) (2 * (((inN + 31) & ~31L) + kp16(inN)));
   }
 
   static boolean pointwise(QLayer l) {
