@@ -21,6 +21,7 @@
 #include "ea_internal.h"
 #include "ea_blk.h"
 #include "ea_dblk.h"
+#include "ea_cw.h"
 
 /* Pointer to the natural-order input window of output pixel p (k_h*in_c bytes): straight into
  * the input when it is contiguous and inside it, else gathered with zero rows into buf. */
@@ -217,16 +218,16 @@ EA_INLINE int32_t ea_kp16(int32_t K)
 }
 
 /* Body of ea_conv_hx1_* and ea_pointwise_* (tabcap: requantization table entries the scratch
- * holds). DSP: ea_conv_run (ea_conv_run.c). Portable: pairs of pixels and pairs of channels from the byte
+ * holds, or EA_CW_CONV for a convolution: all out_c, and the widened-weight path of ea_cw.h when
+ * the shape allows it). DSP: ea_conv_run (ea_conv_run.c). Portable: pairs of pixels and pairs of channels from the byte
  * windows (two window buffers). */
 EA_INLINE void ea_conv_hx1_body(const ea_conv_shape_t *s, const void *in, int in_u8, const uint8_t *w, int wbits,
                                 const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out,
                                 int32_t tabcap)
 {
 #if EA_USE_DSP
-    ea_conv_run(s, in, in_u8, w, wbits, bias, rq, scratch, out, tabcap,
-                wbits == 8 ? ea_blk_w8 : (wbits == 4 ? ea_blk_w4 : ea_blk_w2),
-                wbits == 8 ? ea_widen_w8 : (wbits == 4 ? ea_widen_w4 : ea_widen_w2));
+    ea_conv_run(s, in, in_u8, w, bias, rq, scratch, out, tabcap,
+                wbits == 8 ? &ea_conv_ops_w8 : (wbits == 4 ? &ea_conv_ops_w4 : &ea_conv_ops_w2));
 #else
     const int32_t cout = s->out_c, K = s->k_h * s->in_c;
     const int32_t rowb = ea_packed_row_bytes(K, wbits);

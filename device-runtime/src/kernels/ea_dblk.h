@@ -43,7 +43,7 @@ typedef struct {
     const int32_t *mult;   /* 12: m of the first row */
     const int8_t *shift;   /* 16: n of the first row */
     const uint32_t *x;     /* 20: widened input */
-    int32_t nloop;         /* 24: MAC loop passes, >= 1 (each pass: int8 4 words, int4 2, int2 2 per row) */
+    int32_t nloop;         /* 24: MAC loop passes, >= 1 (sixteen elements each: int8 4 words, int4 2, int2 1 per row) */
     int32_t delta;         /* 28: 2*rowb - 4*words (row pointer advance after a row pair) */
     uint8_t *out_end;      /* 32: out + 2 * (number of row pairs) */
     int32_t corr;          /* 36: 8*sum(x) (int4), 2*sum(x) (int2), 0 (int8) */
@@ -61,7 +61,7 @@ void ea_dblk_w2(const ea_dense_args_t *a);
 
 /* Widen K input bytes into the pair order of the width's unpack (ea_dblk_w*.c, one function per
  * input type): ceil(K/G) groups of G/2 words (G = 32/bits, the last group zero-padded), then
- * eight zero words, which cover the padding to whole MAC-loop passes. Returns sum(x) for
+ * eight zero words, which cover the padding to whole MAC-loop passes (16 elements). Returns sum(x) for
  * int4/int2 (0 for int8). */
 #define EA_DWIDEN_DECL(B)                                                     \
     int32_t ea_dwiden_s8_w##B(const uint8_t *x, int32_t K, uint32_t *col); \
@@ -85,9 +85,6 @@ EA_INLINE void ea_dzero8(uint32_t *c)
     c[6] = 0;
     c[7] = 0;
 }
-
-/* The slow requantization the assembly calls for n < 33: ea_requantize(acc, m, n, lohi[0], lohi[1]). */
-int32_t ea_dense_rq_slow(int32_t acc, int32_t m, int32_t n, const int32_t *lohi);
 
 /* The DSP dense body (ea_dense_run.c). */
 void ea_dense_run(int32_t K, int32_t out_n, const void *in, const uint8_t *w, int wbits,

@@ -31,9 +31,9 @@ typedef char ea_dense_args_layout_check[sizeof(void *) == 4 && sizeof(ea_dense_a
 #define EA_DBLK_PARAM const ea_dense_args_t *a __attribute__((unused))
 
 /* Entry: save, copy the frame, row pointer and offset, SETUP (the mask), then the first row pair's
- * start values (label 21: also the loop back from the tail), then the MAC loop (label 11) with
- * two STEPs per pass. CORR subtracts the offset correction. */
-#define EA_DBLK_BODY(SETUP, CORR, STEP)                 \
+ * start values (label 21: also the loop back from the tail), then the MAC loop (label 11):
+ * STEP1 STEP2 per pass (sixteen input elements). CORR subtracts the offset correction. */
+#define EA_DBLK_BODY(SETUP, CORR, STEP1, STEP2)         \
     "push   {r4-r11, lr}\n\t"                           \
     "sub    sp, sp, #52\n\t"                            \
     "ldmia  r0!, {r1-r12}\n\t"                          \
@@ -54,8 +54,8 @@ typedef char ea_dense_args_layout_check[sizeof(void *) == 4 && sizeof(ea_dense_a
     "stmia  sp, {r4-r8}\n\t"                            \
     "ldrd   r4, r5, [sp, #20]\n\t"  /* x, passes */     \
     "11:\n\t"                                           \
-    STEP                                                \
-    STEP                                                \
+    STEP1                                               \
+    STEP2                                               \
     "subs   r5, r5, #1\n\t"                             \
     "bne    11b\n\t"                                    \
     /* requantization of the pair */                    \
@@ -108,7 +108,7 @@ typedef char ea_dense_args_layout_check[sizeof(void *) == 4 && sizeof(ea_dense_a
     "mov    r1, r9\n\t"                                 \
     "add    r2, r11, #33\n\t"                           \
     "add    r3, sp, #64\n\t"      /* lo, hi: 24 + 40 */ \
-    "bl     ea_dense_rq_slow\n\t"                       \
+    "bl     ea_rq_slow\n\t"                       \
     "lsl    r9, r0, #1\n\t"                             \
     "pop    {r0-r3, r12, lr}\n\t"                       \
     "b      41b\n\t"                                    \
@@ -118,7 +118,7 @@ typedef char ea_dense_args_layout_check[sizeof(void *) == 4 && sizeof(ea_dense_a
     "mov    r1, r10\n\t"                                \
     "add    r2, r12, #33\n\t"                           \
     "add    r3, sp, #64\n\t"                            \
-    "bl     ea_dense_rq_slow\n\t"                       \
+    "bl     ea_rq_slow\n\t"                       \
     "lsl    r10, r0, #1\n\t"                            \
     "pop    {r0-r3, r12, lr}\n\t"                       \
     "b      43b\n\t"
@@ -153,7 +153,7 @@ EA_INLINE void ea_dblk_emulated(const ea_dense_args_t *a, int wbits)
     const int32_t *mp = a->mult;
     const int8_t *np = a->shift;
     uint8_t *op = a->out;
-    const int32_t steps = 2 * a->nloop;
+    const int32_t steps = wbits == 2 ? a->nloop : 2 * a->nloop;
     const uint32_t off = wbits == 4 ? 0x88888888u : 0xAAAAAAAAu;
     const uint32_t mask = wbits == 4 ? 0x000F000Fu : 0x00030003u;
     do {

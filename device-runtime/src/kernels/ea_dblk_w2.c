@@ -1,7 +1,8 @@
 /* ea_dblk_w2: row-pair loop of the DSP dense path for int2 weights (ea_dblk.h), and the widening
  * of the input vector into its pair order: (x_j, x_j+8), j = 0..7, per group of sixteen.
  * MAC loop: one step is one weight word of both rows against eight input words (32 MACs,
- * 38 instructions: 2 LDM, 2 LDR, 2 EOR, 16 AND, 16 SMLAD); two steps per pass, then SUBS/BNE. */
+ * 38 instructions: 2 LDM, 2 LDR, 2 EOR, 16 AND, 16 SMLAD); one step per pass (code size), then
+ * SUBS/BNE. */
 #include "ea_dblk_impl.h"
 
 #if EA_USE_DSP
@@ -21,7 +22,7 @@
 
 EA_DBLK_ATTR void ea_dblk_w2(EA_DBLK_PARAM)
 {
-    __asm__ volatile(EA_DBLK_BODY("mov    lr, #0x00030003\n\t", EA_DBLK_CORR, EA_D2_STEP));
+    __asm__ volatile(EA_DBLK_BODY("mov    lr, #0x00030003\n\t", EA_DBLK_CORR, EA_D2_STEP, ""));
 }
 #else
 void ea_dblk_w2(const ea_dense_args_t *a)
@@ -58,16 +59,15 @@ EA_INLINE int32_t ea_dwiden16(const uint8_t *x, int in_u8, uint32_t *c, int32_t 
 
 EA_INLINE int32_t ea_dwiden2(const uint8_t *x, int32_t K, int in_u8, uint32_t *c)
 {
+    const int32_t full = K >> 4, ng = (K + 15) >> 4;
+    uint8_t t[16]; /* a last partial group, zero-padded */
     int32_t g, s = 0;
-    for (g = K >> 4; g > 0; g--, x += 16, c += 8) {
-        s = ea_dwiden16(x, in_u8, c, s);
-    }
-    if (K & 15) {
-        uint8_t t[16];
+    if (ng > full) {
         memset(t, 0, sizeof t);
-        memcpy(t, x, (size_t)(K & 15));
-        s = ea_dwiden16(t, in_u8, c, s);
-        c += 8;
+        memcpy(t, x + 16 * full, (size_t)(K & 15));
+    }
+    for (g = 0; g < ng; g++, c += 8) {
+        s = ea_dwiden16(g < full ? x + 16 * g : t, in_u8, c, s);
     }
     ea_dzero8(c);
     return s;

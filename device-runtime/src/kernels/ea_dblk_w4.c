@@ -16,7 +16,7 @@
 
 EA_DBLK_ATTR void ea_dblk_w4(EA_DBLK_PARAM)
 {
-    __asm__ volatile(EA_DBLK_BODY("mov    lr, #0x000F000F\n\t", EA_DBLK_CORR, EA_D4_STEP));
+    __asm__ volatile(EA_DBLK_BODY("mov    lr, #0x000F000F\n\t", EA_DBLK_CORR, EA_D4_STEP, EA_D4_STEP));
 }
 #else
 void ea_dblk_w4(const ea_dense_args_t *a)
@@ -46,16 +46,16 @@ EA_INLINE int32_t ea_dwiden8x(uint32_t a, uint32_t b, int in_u8, uint32_t *c, in
 
 EA_INLINE int32_t ea_dwiden4(const uint8_t *x, int32_t K, int in_u8, uint32_t *c)
 {
+    const int32_t full = K >> 3, ng = (K + 7) >> 3;
+    uint8_t t[8]; /* a last partial group, zero-padded */
     int32_t g, s = 0;
-    for (g = K >> 3; g > 0; g--, x += 8, c += 4) {
-        s = ea_dwiden8x(ea_ld32(x), ea_ld32(x + 4), in_u8, c, s);
-    }
-    if (K & 7) {
-        uint8_t t[8];
+    if (ng > full) {
         memset(t, 0, sizeof t);
-        memcpy(t, x, (size_t)(K & 7));
-        s = ea_dwiden8x(ea_ld32(t), ea_ld32(t + 4), in_u8, c, s);
-        c += 4;
+        memcpy(t, x + 8 * full, (size_t)(K & 7));
+    }
+    for (g = 0; g < ng; g++, c += 4) {
+        const uint8_t *src = g < full ? x + 8 * g : t;
+        s = ea_dwiden8x(ea_ld32(src), ea_ld32(src + 4), in_u8, c, s);
     }
     ea_dzero8(c);
     return s;

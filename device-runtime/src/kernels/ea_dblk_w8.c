@@ -3,6 +3,7 @@
  * MAC loop: one step is two weight words of both rows against four input words (16 MACs,
  * 21 instructions: 1 LDM, 4 LDR, 8 SXTB16, 8 SMLAD); two steps per pass, then SUBS/BNE. */
 #include "ea_dblk_impl.h"
+#include "ea_cw.h"
 
 #if EA_USE_DSP
 #if defined(__ARM_FEATURE_DSP)
@@ -22,7 +23,7 @@
 
 EA_DBLK_ATTR void ea_dblk_w8(EA_DBLK_PARAM)
 {
-    __asm__ volatile(EA_DBLK_BODY("", "", EA_D8_STEP));
+    __asm__ volatile(EA_DBLK_BODY("", "", EA_D8_STEP, EA_D8_STEP));
 }
 #else
 void ea_dblk_w8(const ea_dense_args_t *a)
@@ -31,50 +32,19 @@ void ea_dblk_w8(const ea_dense_args_t *a)
 }
 #endif
 
-/* Sixteen input bytes per pass: 4 LDR, 8 extensions, one STM of eight words, SUBS/BNE
- * (groups of four: (x0,x2), (x1,x3)). */
-#if defined(__ARM_FEATURE_DSP)
-#define EA_DW8_CORE(NAME, EXT)                                                                   \
-    __attribute__((naked)) static void NAME(const uint8_t *x __attribute__((unused)),          \
-                                            uint32_t *c __attribute__((unused)),               \
-                                            int32_t n16 __attribute__((unused)))               \
-    {                                                                                          \
-        __asm__ volatile("push   {r4-r10, lr}\n\t"                                              \
-                         "1:\n\t"                                                               \
-                         "ldr    r4, [r0], #4\n\t"                                              \
-                         "ldr    r6, [r0], #4\n\t"                                              \
-                         "ldr    r8, [r0], #4\n\t"                                              \
-                         "ldr    r10, [r0], #4\n\t"                                             \
-                         EXT "   r3, r4\n\t" EXT "   r4, r4, ror #8\n\t"                        \
-                         EXT "   r5, r6\n\t" EXT "   r6, r6, ror #8\n\t"                        \
-                         EXT "   r7, r8\n\t" EXT "   r8, r8, ror #8\n\t"                        \
-                         EXT "   r9, r10\n\t" EXT "   r10, r10, ror #8\n\t"                     \
-                         "stmia  r1!, {r3-r10}\n\t"                                             \
-                         "subs   r2, r2, #1\n\t"                                                \
-                         "bne    1b\n\t"                                                        \
-                         "pop    {r4-r10, pc}\n\t");                                            \
-    }
-EA_DW8_CORE(ea_dw8_core_s8, "sxtb16")
-EA_DW8_CORE(ea_dw8_core_u8, "uxtb16")
-#endif
-
 EA_INLINE int32_t ea_dwiden8(const uint8_t *x, int32_t K, int in_u8, uint32_t *c)
 {
     int32_t g;
-#if defined(__ARM_FEATURE_DSP)
     if (K >= 16) {
         if (in_u8) {
-            ea_dw8_core_u8(x, c, K >> 4);
+            ea_x16_u8(x, c, K >> 4);
         } else {
-            ea_dw8_core_s8(x, c, K >> 4);
+            ea_x16_s8(x, c, K >> 4);
         }
         x += K & ~15;
         c += (K >> 4) * 8;
     }
     g = (K & 15) >> 2;
-#else
-    g = K >> 2;
-#endif
     for (; g > 0; g--, x += 4, c += 2) {
         const uint32_t v = ea_ld32(x);
         c[0] = in_u8 ? ea_uxtb16(v) : ea_sxtb16(v);

@@ -63,6 +63,8 @@ EA_INLINE int32_t ea_smmla(int32_t a, int32_t b, int32_t r)
     __asm__("smmla %0, %1, %2, %3" : "=r"(y) : "r"(a), "r"(b), "r"(r));
     return y;
 }
+/* SSUB16: halfword-wise a - b (wrapping). */
+EA_INLINE uint32_t ea_ssub16(uint32_t a, uint32_t b) { uint32_t r; __asm__("ssub16 %0, %1, %2" : "=r"(r) : "r"(a), "r"(b)); return r; }
 /* USADA8 x, 0, acc: acc + the four bytes of x, unsigned. */
 EA_INLINE int32_t ea_usada8(uint32_t x, int32_t acc)
 {
@@ -91,6 +93,10 @@ EA_INLINE int32_t ea_smlad(uint32_t a, uint32_t b, int32_t acc)
 EA_INLINE int32_t ea_smmla(int32_t a, int32_t b, int32_t r)
 {
     return (int32_t)(((int64_t)a * b) >> 32) + r;
+}
+EA_INLINE uint32_t ea_ssub16(uint32_t a, uint32_t b)
+{
+    return ((a - b) & 0xFFFFu) | (((a >> 16) - (b >> 16)) << 16);
 }
 EA_INLINE int32_t ea_usada8(uint32_t x, int32_t acc)
 {
@@ -146,6 +152,10 @@ EA_INLINE int32_t ea_rq(int32_t acc, int32_t m, int32_t n, int32_t lo, int32_t h
     }
     return ea_requantize(acc, m, n, lo, hi);
 }
+
+/* The exact 64-bit requantization out of line (ea_rq_slow.c), for the DSP paths' rare cases
+ * (called from the dense assembly for n < 33): ea_requantize(acc, m, n, lohi[0], lohi[1]). */
+int32_t ea_rq_slow(int32_t acc, int32_t m, int32_t n, const int32_t *lohi);
 
 /* ---- Convolution / dense bodies (ea_conv_core.h). */
 #endif
