@@ -104,6 +104,12 @@ EA_INLINE int ea_rq_entry(ea_rqtab_t *e, const uint8_t *row, int wbits, int32_t 
     e->init[3] = init;
     e->w = row;
     e->b = b;
+    if (n >= 33) { /* the common case inline */
+        e->kmr[0] = n - 32;
+        e->kmr[1] = m;
+        e->kmr[2] = (int32_t)1 << (n - 33);
+        return 1;
+    }
     return ea_rq_kmr(m, n, e->kmr);
 }
 
