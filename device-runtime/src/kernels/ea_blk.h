@@ -29,9 +29,7 @@ typedef struct {
     int32_t init[4];  /* int8: the bias four times; int4/int2: zero (the bias is added after the shift) */
     const uint8_t *w; /* packed row, readable as whole words (a padded copy for the last rows) */
     int32_t b;        /* bias (0 for NULL) */
-    int32_t k;        /* 0: raw accumulators (the caller requantizes) */
-    int32_t m;
-    int32_t r;
+    int32_t kmr[3];   /* k, m, r; k == 0: raw accumulators (the caller requantizes) */
 } ea_rqtab_t;
 
 /* ea_scratch.c reserves 40 bytes per entry */
@@ -66,20 +64,37 @@ void ea_widen_w2(const uint8_t *const xs[4], int32_t K, int in_u8, uint32_t *col
 
 typedef void (*ea_blk_fn)(const ea_blk_args_t *a);
 typedef void (*ea_widen_fn)(const uint8_t *const xs[4], int32_t K, int in_u8, uint32_t *col);
+typedef void (*ea_cw_row_fn)(const uint8_t *row, int32_t K, uint32_t *d);
 
-/* The DSP convolution body (ea_conv_run.c). */
-void ea_conv_run(const ea_conv_shape_t *s, const void *in, int in_u8, const uint8_t *w, int wbits,
-                 const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out, int32_t tabcap,
-                 ea_blk_fn blk, ea_widen_fn widen);
+/* The width-specific parts of the DSP convolution path (one constant per width, in
+ * ea_widen_w*.c, so a model links only the widths it uses): the channel loop, the column
+ * widening and the weight-row widening of the widened-weight path (ea_cw.h). */
+typedef struct {
+    ea_blk_fn blk;
+    ea_widen_fn widen;
+    ea_cw_row_fn row;
+    int32_t wbits;
+} ea_conv_ops_t;
+extern const ea_conv_ops_t ea_conv_ops_w8, ea_conv_ops_w4, ea_conv_ops_w2;
+
+/* The DSP convolution body (ea_conv_run.c). tabcap: requantization table entries the scratch
+ * holds (pointwise: EA_PW_TABCAP), or EA_CW_CONV for a convolution (all out_c, and the
+ * widened-weight path when the shape allows it). */
+#define EA_CW_CONV (-1)
+void ea_conv_run(const ea_conv_shape_t *s, const void *in, int in_u8, const uint8_t *w, const int32_t *bias,
+                 const ea_requant_t *rq, uint32_t *scratch, void *out, int32_t tabcap, const ea_conv_ops_t *ops);
 
 /*
- * Table entry for (bias, m, n). Exact for every n in [1, 62]:
- *  - n >= 33: k = n - 32, r = 2^(n-33) (the identity in ea_rq(): 2^(n-1) is a multiple of 2^32);
+ * The SMMLA form (k, m', r) of the requantization (m, n), exact for every n in [1, 62]:
+ *  - n >= 33: k = n - 32, m' = m, r = 2^(n-33) (the identity in ea_rq(): 2^(n-1) is a multiple of 2^32);
  *  - 1 <= n <= 32 and m * 2^(33-n) fits in int32: the same with m' = m * 2^(33-n), n' = 33, since
  *    floor((p*2^j + 2^(n-1+j)) / 2^(n+j)) = floor((p + 2^(n-1)) / 2^n);
  *  - otherwise (n <= 0, or a multiplier too wide to scale) k = 0: the caller's 64-bit path.
- * Returns 1 when the entry is a fast one.
+ * Returns 1 when the form exists (ea_conv_run.c; also used by ea_cw_run.c).
  */
+int ea_rq_kmr(int32_t m, int32_t n, int32_t kmr[3]);
+
+/* Table entry of a channel (row, bias, requantization); returns 1 when it is a fast one. */
 EA_INLINE int ea_rq_entry(ea_rqtab_t *e, const uint8_t *row, int wbits, int32_t b, int32_t m, int32_t n)
 {
     const int32_t init = wbits == 8 ? b : 0;
@@ -89,24 +104,13 @@ EA_INLINE int ea_rq_entry(ea_rqtab_t *e, const uint8_t *row, int wbits, int32_t 
     e->init[3] = init;
     e->w = row;
     e->b = b;
-    e->m = m;
-    e->k = 0;
-    e->r = 0;
-    if (n >= 33) {
-        e->k = n - 32;
-        e->r = (int32_t)1 << (n - 33);
+    if (n >= 33) { /* the common case inline */
+        e->kmr[0] = n - 32;
+        e->kmr[1] = m;
+        e->kmr[2] = (int32_t)1 << (n - 33);
         return 1;
     }
-    if (n >= 1) {
-        const int64_t mm = (int64_t)m * ((int64_t)1 << (33 - n));
-        if (mm >= INT32_MIN && mm <= INT32_MAX) {
-            e->m = (int32_t)mm;
-            e->k = 1;
-            e->r = 1;
-            return 1;
-        }
-    }
-    return 0;
+    return ea_rq_kmr(m, n, e->kmr);
 }
 
 #endif

@@ -124,12 +124,12 @@ EA_INLINE void ea_blk_emulated(const ea_blk_args_t *a, int wbits)
         for (q = 0; q < 4; q++) {
             acc[q] += wbits == 8 ? e->init[q] : e->b;
         }
-        if (e->k == 0) {
+        if (e->kmr[0] == 0) {
             memcpy(o, acc, sizeof acc);
             continue;
         }
         for (q = 0; q < 4; q++) {
-            int32_t y = ea_smmla(acc[q], e->m, e->r) >> e->k;
+            int32_t y = ea_smmla(acc[q], e->kmr[1], e->kmr[2]) >> e->kmr[0];
             if (a->mode == EA_MODE_U8) {
                 y = ea_usat8(y);
             } else if (a->mode == EA_MODE_S8) {

@@ -20,6 +20,8 @@
 
 #include "ea_internal.h"
 #include "ea_blk.h"
+#include "ea_dblk.h"
+#include "ea_cw.h"
 
 /* Pointer to the natural-order input window of output pixel p (k_h*in_c bytes): straight into
  * the input when it is contiguous and inside it, else gathered with zero rows into buf. */
@@ -108,21 +110,6 @@ EA_INLINE int32_t ea_row_words(int32_t K, int wbits)
     return (K * wbits + 31) / 32;
 }
 
-/* Row c read as ea_row_words() whole words: straight from the weights when those bytes exist
- * (they may run into the next row, which meets zero padding), else copied to a zeroed buffer
- * (the last rows: never read past the end of the weight array). */
-EA_INLINE const uint8_t *ea_row_words_ptr(const uint8_t *w, int32_t c, int32_t rowb, int32_t rows, int32_t words,
-                                          uint8_t *tmp)
-{
-    const uint8_t *row = w + c * rowb;
-    if (c * rowb + 4 * words <= rows * rowb) {
-        return row;
-    }
-    memset(tmp, 0, (size_t)(4 * words));
-    memcpy(tmp, row, (size_t)rowb);
-    return tmp;
-}
-
 /*
  * One weight row against four pixels: acc[q] = dot(row, pixel q). C with the emulated
  * instructions: the host model of the assembly MAC loops in ea_blk_w*.c. The column block holds, for
@@ -169,42 +156,6 @@ EA_INLINE void ea_dot1x4(const uint32_t *col, const uint8_t *w, int32_t ng, int 
     acc[3] = (s3 >> sh) + late;
 }
 
-/* Dense: two rows against one column (stride 1). */
-EA_INLINE void ea_dot2x1(const uint32_t *x, const uint8_t *wa, const uint8_t *wb, int32_t ng, int wbits, int32_t acc[2])
-{
-    const int32_t G = 32 / wbits;
-    const int sh = wbits == 8 ? 0 : (wbits == 4 ? 4 : 6);
-    const uint8_t *pa = wa, *pb = wb;
-    int32_t s0 = 0, s1 = 0;
-    int32_t g;
-    for (g = 0; g < ng; g++) {
-        const uint32_t A = ea_ld32(pa), B = ea_ld32(pb);
-        int i;
-        if (wbits == 8) {
-            s0 = ea_smlad(ea_sxtb16(A), x[0], s0);
-            s0 = ea_smlad(ea_sxtb16_r8(A), x[1], s0);
-            s1 = ea_smlad(ea_sxtb16(B), x[0], s1);
-            s1 = ea_smlad(ea_sxtb16_r8(B), x[1], s1);
-        } else {
-            const uint32_t mask = wbits == 4 ? 0xF0F0F0F0u : 0xC0C0C0C0u;
-            for (i = 0; i < 8 / wbits; i++) {
-                const int l = 8 - wbits * (i + 1);
-                const uint32_t va = (A << l) & mask, vb = (B << l) & mask;
-                s0 = ea_smlad(ea_sxtb16(va), x[2 * i], s0);
-                s0 = ea_smlad(ea_sxtb16_r8(va), x[2 * i + 1], s0);
-                s1 = ea_smlad(ea_sxtb16(vb), x[2 * i], s1);
-                s1 = ea_smlad(ea_sxtb16_r8(vb), x[2 * i + 1], s1);
-            }
-        }
-        pa += 4;
-        pb += 4;
-        x += G / 2;
-    }
-    s0 >>= sh;
-    s1 >>= sh;
-    acc[0] = s0;
-    acc[1] = s1;
-}
 #endif /* EA_USE_DSP */
 
 /* Portable: acc[ch*2 + pix] for rows wa, wb and natural-order byte windows x0, x1. Each packed
@@ -267,16 +218,16 @@ EA_INLINE int32_t ea_kp16(int32_t K)
 }
 
 /* Body of ea_conv_hx1_* and ea_pointwise_* (tabcap: requantization table entries the scratch
- * holds). DSP: ea_conv_run (ea_conv_run.c). Portable: pairs of pixels and pairs of channels from the byte
+ * holds, or EA_CW_CONV for a convolution: all out_c, and the widened-weight path of ea_cw.h when
+ * the shape allows it). DSP: ea_conv_run (ea_conv_run.c). Portable: pairs of pixels and pairs of channels from the byte
  * windows (two window buffers). */
 EA_INLINE void ea_conv_hx1_body(const ea_conv_shape_t *s, const void *in, int in_u8, const uint8_t *w, int wbits,
                                 const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out,
                                 int32_t tabcap)
 {
 #if EA_USE_DSP
-    ea_conv_run(s, in, in_u8, w, wbits, bias, rq, scratch, out, tabcap,
-                wbits == 8 ? ea_blk_w8 : (wbits == 4 ? ea_blk_w4 : ea_blk_w2),
-                wbits == 8 ? ea_widen_w8 : (wbits == 4 ? ea_widen_w4 : ea_widen_w2));
+    ea_conv_run(s, in, in_u8, w, bias, rq, scratch, out, tabcap,
+                wbits == 8 ? &ea_conv_ops_w8 : (wbits == 4 ? &ea_conv_ops_w4 : &ea_conv_ops_w2));
 #else
     const int32_t cout = s->out_c, K = s->k_h * s->in_c;
     const int32_t rowb = ea_packed_row_bytes(K, wbits);
@@ -332,38 +283,32 @@ EA_INLINE void ea_pointwise_body(int32_t n_pix, int32_t in_c, int32_t out_c, con
     ea_conv_hx1_body(&s, in, in_u8, w, wbits, bias, rq, scratch, out, EA_PW_TABCAP);
 }
 
-/* Body of ea_dense_*: the input vector is widened once (DSP) and shared by all rows.
- * DSP scratch: column 2*kp16 bytes | two row copies of kp16 bytes. */
+/* Body of ea_dense_*: DSP: ea_dense_run (ea_dense_run.c: the input widened once, row pairs in
+ * assembly, ea_dblk.h). Portable: two rows at a time from the bytes. */
 EA_INLINE void ea_dense_body(int32_t K, int32_t out_n, const void *in, int in_u8, const uint8_t *w, int wbits,
                              const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out)
 {
+#if EA_USE_DSP
+    ea_dense_run(K, out_n, in, w, wbits, bias, rq, scratch, out,
+                 wbits == 8 ? ea_dblk_w8 : (wbits == 4 ? ea_dblk_w4 : ea_dblk_w2),
+                 in_u8 ? (wbits == 8 ? ea_dwiden_u8_w8 : (wbits == 4 ? ea_dwiden_u8_w4 : ea_dwiden_u8_w2))
+                       : (wbits == 8 ? ea_dwiden_s8_w8 : (wbits == 4 ? ea_dwiden_s8_w4 : ea_dwiden_s8_w2)));
+#else
     const int32_t rowb = ea_packed_row_bytes(K, wbits);
     uint8_t *o = (uint8_t *)out;
     int32_t c;
-#if EA_USE_DSP
-    const int32_t words = ea_row_words(K, wbits);
-    uint8_t *tmp_a = (uint8_t *)(scratch + ea_kp16(K) / 2), *tmp_b = tmp_a + ea_kp16(K);
-    ea_expand_col((const uint8_t *)in, K, in_u8, wbits, scratch, 1);
-#else
     (void)scratch;
-#endif
     for (c = 0; c < out_n; c += 2) {
         const int pair = c + 1 < out_n;
-        int32_t acc[4];
-#if EA_USE_DSP
-        const uint8_t *wa = ea_row_words_ptr(w, c, rowb, out_n, words, tmp_a);
-        const uint8_t *wb = pair ? ea_row_words_ptr(w, c + 1, rowb, out_n, words, tmp_b) : wa;
-        ea_dot2x1(scratch, wa, wb, words, wbits, acc);
-        acc[2] = acc[1];
-#else
         const uint8_t *wa = w + c * rowb, *wb = pair ? wa + rowb : wa;
+        int32_t acc[4];
         ea_dot2x2_c((const uint8_t *)in, (const uint8_t *)in, wa, wb, K, wbits, in_u8, acc);
-#endif
         ea_store(o + c, acc[0] + (bias ? bias[c] : 0), rq, c);
         if (pair) {
             ea_store(o + c + 1, acc[2] + (bias ? bias[c + 1] : 0), rq, c + 1);
         }
     }
+#endif
 }
 
 #endif

@@ -6,5 +6,5 @@
 void ea_conv_hx1_s8_w8(const ea_conv_shape_t *s, const int8_t *in, const uint8_t *w, const int32_t *bias,
                         const ea_requant_t *rq, uint32_t *scratch, void *out)
 {
-    ea_conv_hx1_body(s, in, 0, w, 8, bias, rq, scratch, out, s->out_c);
+    ea_conv_hx1_body(s, in, 0, w, 8, bias, rq, scratch, out, EA_CW_CONV);
 }

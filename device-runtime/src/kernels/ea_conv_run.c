@@ -3,11 +3,34 @@
  * channel loop (ea_blk_w*) and the widening (ea_widen_w*), so a model links only the widths it
  * uses. */
 #include "ea_conv_core.h"
+#include "ea_cw.h"
 
 #if EA_USE_DSP
+int ea_rq_kmr(int32_t m, int32_t n, int32_t kmr[3])
+{
+    kmr[0] = 0;
+    kmr[1] = m;
+    kmr[2] = 0;
+    if (n >= 33) {
+        kmr[0] = n - 32;
+        kmr[2] = (int32_t)1 << (n - 33);
+        return 1;
+    }
+    if (n >= 1) {
+        const int64_t mm = (int64_t)m * ((int64_t)1 << (33 - n));
+        if (mm >= INT32_MIN && mm <= INT32_MAX) {
+            kmr[0] = 1;
+            kmr[1] = (int32_t)mm;
+            kmr[2] = 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Channels [c0, c1) of one block of four widened pixels (ea_blk.h). Full blocks with fast
  * table entries go to the assembly loop; a partial block (nb < 4) or a slow entry takes the raw
- * accumulators one channel at a time and the exact 64-bit ea_requantize(). */
+ * accumulators one channel at a time and the exact 64-bit requantization (ea_rq_slow). */
 static void ea_run_block(ea_blk_args_t *a, ea_blk_fn blk, const ea_rqtab_t *tab,
                             int32_t c0, int32_t c1, int all_fast, int nb, uint8_t *o, int32_t ostride,
                             const ea_requant_t *rq)
@@ -18,17 +41,19 @@ static void ea_run_block(ea_blk_args_t *a, ea_blk_fn blk, const ea_rqtab_t *tab,
         a->tab_end = tab + (c1 - c0);
         blk(a);
     } else {
-        int32_t c, q;
+        int32_t c, q, lohi[2];
+        lohi[0] = rq->act_min;
+        lohi[1] = rq->act_max;
         for (c = c0; c < c1; c++) {
             int32_t raw[4];
             ea_rqtab_t e = tab[c - c0];
-            e.k = 0;
+            e.kmr[0] = 0;
             a->out = (uint8_t *)raw;
             a->tab = &e;
             a->tab_end = &e + 1;
             blk(a);
             for (q = 0; q < nb; q++) {
-                o[q * ostride + c] = (uint8_t)ea_requantize(raw[q], rq->mult[c], rq->shift[c], rq->act_min, rq->act_max);
+                o[q * ostride + c] = (uint8_t)ea_rq_slow(raw[q], rq->mult[c], rq->shift[c], lohi);
             }
         }
     }
@@ -41,10 +66,12 @@ static void ea_run_block(ea_blk_args_t *a, ea_blk_fn blk, const ea_rqtab_t *tab,
  * then the channel loop.
  *   scratch: column block 8*kp16 bytes | four window buffers of K bytes (each aligned 4) |
  *            tail rows kp16+8 | table of tabcap ea_rqtab_t (40 bytes reserved each) */
-void ea_conv_run(const ea_conv_shape_t *s, const void *in, int in_u8, const uint8_t *w, int wbits,
-                 const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out, int32_t tabcap,
-                 ea_blk_fn blk, ea_widen_fn widen)
+void ea_conv_run(const ea_conv_shape_t *s, const void *in, int in_u8, const uint8_t *w, const int32_t *bias,
+                 const ea_requant_t *rq, uint32_t *scratch, void *out, int32_t tabcap, const ea_conv_ops_t *ops)
 {
+    const int wbits = ops->wbits;
+    const ea_blk_fn blk = ops->blk;
+    const ea_widen_fn widen = ops->widen;
     const int32_t cout = s->out_c, K = s->k_h * s->in_c;
     const int32_t npix = s->out_h * s->out_w;
     const int32_t words = ea_row_words(K, wbits);
@@ -59,6 +86,12 @@ void ea_conv_run(const ea_conv_shape_t *s, const void *in, int in_u8, const uint
     const int mode0 = ea_clamp_mode(rq);
     ea_blk_args_t a;
     int32_t p, c0, nsafe = cout;
+    if (tabcap == EA_CW_CONV) {
+        if (ea_cw_applies(s) && ea_cw_run(s, in, in_u8, w, wbits, bias, rq, scratch, out, ops->row)) {
+            return;
+        }
+        tabcap = cout;
+    }
     /* rows from nsafe on would be read past the end of w: a zero-padded copy (at most 3 rows) */
     if (over > 0) {
         nsafe = cout - (over + rowb - 1) / rowb;

@@ -63,6 +63,15 @@ EA_INLINE int32_t ea_smmla(int32_t a, int32_t b, int32_t r)
     __asm__("smmla %0, %1, %2, %3" : "=r"(y) : "r"(a), "r"(b), "r"(r));
     return y;
 }
+/* SSUB16: halfword-wise a - b (wrapping). */
+EA_INLINE uint32_t ea_ssub16(uint32_t a, uint32_t b) { uint32_t r; __asm__("ssub16 %0, %1, %2" : "=r"(r) : "r"(a), "r"(b)); return r; }
+/* USADA8 x, 0, acc: acc + the four bytes of x, unsigned. */
+EA_INLINE int32_t ea_usada8(uint32_t x, int32_t acc)
+{
+    int32_t r;
+    __asm__("usada8 %0, %1, %2, %3" : "=r"(r) : "r"(x), "r"(0u), "r"(acc));
+    return r;
+}
 /* PKHBT lo, hi LSL #16: halfword 0 of lo, halfword 0 of hi on top. */
 EA_INLINE uint32_t ea_pkhbt(uint32_t lo, uint32_t hi) { uint32_t r; __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi)); return r; }
 /* PKHTB hi, lo ASR #16: halfword 1 of lo at the bottom, halfword 1 of hi on top. */
@@ -84,6 +93,14 @@ EA_INLINE int32_t ea_smlad(uint32_t a, uint32_t b, int32_t acc)
 EA_INLINE int32_t ea_smmla(int32_t a, int32_t b, int32_t r)
 {
     return (int32_t)(((int64_t)a * b) >> 32) + r;
+}
+EA_INLINE uint32_t ea_ssub16(uint32_t a, uint32_t b)
+{
+    return ((a - b) & 0xFFFFu) | (((a >> 16) - (b >> 16)) << 16);
+}
+EA_INLINE int32_t ea_usada8(uint32_t x, int32_t acc)
+{
+    return (int32_t)((uint32_t)acc + (x & 0xFF) + ((x >> 8) & 0xFF) + ((x >> 16) & 0xFF) + (x >> 24));
 }
 EA_INLINE uint32_t ea_pkhbt(uint32_t lo, uint32_t hi) { return (lo & 0xFFFFu) | (hi << 16); }
 EA_INLINE uint32_t ea_pkhtb(uint32_t hi, uint32_t lo) { return (hi & 0xFFFF0000u) | (lo >> 16); }
@@ -135,6 +152,10 @@ EA_INLINE int32_t ea_rq(int32_t acc, int32_t m, int32_t n, int32_t lo, int32_t h
     }
     return ea_requantize(acc, m, n, lo, hi);
 }
+
+/* The exact 64-bit requantization out of line (ea_rq_slow.c), for the DSP paths' rare cases
+ * (called from the dense assembly for n < 33): ea_requantize(acc, m, n, lohi[0], lohi[1]). */
+int32_t ea_rq_slow(int32_t acc, int32_t m, int32_t n, const int32_t *lohi);
 
 /* ---- Convolution / dense bodies (ea_conv_core.h). */
 #endif

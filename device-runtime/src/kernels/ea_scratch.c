@@ -1,7 +1,7 @@
 /* Scratch sizes of the kernels that need one (uint32_t storage). The same on every target, so a
  * generated model sizes its arena without knowing which code path the core takes:
  * layouts in ea_conv_core.h. */
-#include "ea_internal.h"
+#include "ea_cw.h"
 
 /* K rounded up to whole int2 words (16 elements): the widest zero padding of any weight width. */
 static size_t ea_kp16(int32_t K)
@@ -18,9 +18,17 @@ static size_t ea_conv_scratch(int32_t K, int32_t tabcap)
     return 8u * ea_kp16(K) + 4u * (((size_t)K + 3u) & ~(size_t)3u) + ea_kp16(K) + 8u + 40u * (size_t)tabcap;
 }
 
+/* A convolution that takes the widened-weight path (ea_cw.h) also needs room for its stream, its
+ * widened input chunk and two output rows; the general path's layout is kept as the fallback. */
 size_t ea_conv_hx1_scratch_bytes(const ea_conv_shape_t *s)
 {
-    return ea_conv_scratch(s->k_h * s->in_c, s->out_c);
+    const size_t gen = ea_conv_scratch(s->k_h * s->in_c, s->out_c);
+    if (ea_cw_applies(s)) {
+        const size_t cw = 4u * (size_t)ea_cw_stream_words(s) + 8u * (size_t)ea_cw_chunk_groups(s) +
+                          (((size_t)(2 * s->out_c) + 3u) & ~(size_t)3u);
+        return cw > gen ? cw : gen;
+    }
+    return gen;
 }
 
 size_t ea_pointwise_scratch_bytes(int32_t in_c)
@@ -28,7 +36,8 @@ size_t ea_pointwise_scratch_bytes(int32_t in_c)
     return ea_conv_scratch(in_c, EA_PW_TABCAP);
 }
 
-/* One widened column and two zero-padded row copies. */
+/* The widened input (2 bytes per element, padded to 16 elements) and a zero-padded copy of the
+ * last rows (ea_dense_run.c: less than 2*kp16 bytes). */
 size_t ea_dense_scratch_bytes(int32_t in_n)
 {
     return 4u * ea_kp16(in_n);

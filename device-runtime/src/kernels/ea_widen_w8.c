@@ -3,7 +3,7 @@
  * pixel, i.e. col[8g + q] and col[8g + 4 + q]; a last partial group is zero-filled.
  * Full groups in assembly: 4 LDR, 8 UXTB16/SXTB16, one STM of eight words, SUBS/BNE per group
  * (15 instructions per 16 input bytes). Shared by the s8 and u8 kernels. */
-#include "ea_blk.h"
+#include "ea_cw.h"
 
 #if EA_USE_DSP
 typedef struct {
@@ -84,6 +84,29 @@ void ea_widen_w8(const uint8_t *const xs[4], int32_t K, int in_u8, uint32_t *col
         }
     }
 }
+
+/* Weight row widened for the cw path (ea_cw.h): group g of four weights as (w4g, w4g+2),
+ * (w4g+1, w4g+3) at d[4g], d[4g+1]; weights at k >= K are zero. */
+void ea_cw_row_w8(const uint8_t *row, int32_t K, uint32_t *d)
+{
+    int32_t g;
+    for (g = 0; 4 * g + 4 <= K; g++, d += 4) {
+        const uint32_t v = ea_ld32(row + 4 * g);
+        d[0] = ea_sxtb16(v);
+        d[1] = ea_sxtb16_r8(v);
+    }
+    if (K & 3) {
+        uint32_t v = 0;
+        int32_t i;
+        for (i = 0; i < (K & 3); i++) {
+            v |= (uint32_t)row[4 * g + i] << (8 * i);
+        }
+        d[0] = ea_sxtb16(v);
+        d[1] = ea_sxtb16_r8(v);
+    }
+}
+
+const ea_conv_ops_t ea_conv_ops_w8 = {ea_blk_w8, ea_widen_w8, ea_cw_row_w8, 8};
 #else
 typedef int ea_widen_w8_unused; /* portable builds use the C path of ea_conv_core.h */
 #endif

@@ -524,6 +524,122 @@ static void regr13k_cases(void)
     }
 }
 
+/* Dense kernels on the DSP path's edge cases: fan-ins around the 16/32-element padding of the
+ * widened input and the 256 boundary, row counts 1..40 (odd ones pair the last row with the one
+ * before it; one row runs as a pair of itself), weight arrays starting 0..3 bytes past a word
+ * boundary and allocated to the exact byte (the last rows must come from the padded copy),
+ * NULL bias, biases that saturate the clamp, and one long row (K = 8191) with extreme values. */
+static void dense_layout_cases(void)
+{
+    static const int32_t kins[] = {1, 2, 3, 5, 7, 8, 15, 16, 17, 24, 31, 32, 33, 47, 63, 64, 65, 100, 255, 256, 257, 300};
+    static const int bit_list[3] = {8, 4, 2};
+    int in_u, bi, i;
+    for (in_u = 0; in_u <= 1; in_u++) {
+        for (bi = 0; bi < 3; bi++) {
+            const int bits = bit_list[bi];
+            for (i = 0; i < 13; i++) {
+                const int32_t ni = i == 12 ? 8191 : kins[rnd_in(0, (int32_t)(sizeof kins / sizeof kins[0]) - 1)];
+                const int32_t no = i == 12 ? 3 : (i % 4 == 0 ? rnd_in(1, 3) : rnd_in(1, 40));
+                const int32_t misalign = i % 4;
+                const int extremes = i % 5 == 4 || i == 12;
+                const int32_t rowb = ea_packed_row_bytes(ni, bits);
+                const void *in = make_act(ni, in_u, extremes);
+                const uint8_t *w0 = make_weights(no, ni, bits, extremes);
+                uint8_t *wbuf = (uint8_t *)t_alloc((size_t)(misalign + no * rowb));
+                const uint64_t mag = acc_magnitude(ni, bits) * (in_u ? 2u : 1u);
+                int32_t *bias = i % 6 == 5 ? NULL : make_bias(no, mag);
+                ea_requant_t rq;
+                uint8_t *o_opt = t_alloc_out((size_t)no), *o_ref = t_alloc_out((size_t)no);
+                int32_t c;
+                memcpy(wbuf + misalign, w0, (size_t)(no * rowb));
+                if (bias && i % 6 == 3) { /* push every output against a clamp edge */
+                    for (c = 0; c < no; c++) {
+                        bias[c] = (rnd() & 1) ? (1 << 29) - 1 : -(1 << 29) + 1;
+                    }
+                }
+                make_requant(&rq, no, mag, rnd() & 1, NULL, NULL);
+                call_dense(in_u, bits, ni, no, in, wbuf + misalign, bias, &rq, alloc_scratch(ea_dense_scratch_bytes(ni)),
+                           o_opt);
+                ea_dense_ref(ni, no, in, in_u, wbuf + misalign, bits, bias, &rq, o_ref);
+                report_case(variant("dense_layout", in_u, bits), i, o_opt, o_ref, (size_t)no);
+                t_free_all();
+            }
+        }
+    }
+}
+
+/* Convolutions on the widened-weight DSP path (src/kernels/ea_cw.h: in_w == 1, stride_h * in_c a
+ * multiple of 4, K <= 32, small weight matrix): fan-ins 1..32 (1..8 groups, partial last groups),
+ * odd and even out_c (1..17), out_h 1..70 (single pixel, odd chunks, several chunks of 32 with an
+ * overlapping last one), top and bottom padding, input and weight arrays starting 0..3 bytes past
+ * a word boundary, and every requantization style (the ones without an SMMLA form, and clamps
+ * narrower than uint8/int8, fall back to the general path). */
+static void cw_conv_cases(void)
+{
+    /* in_c, k_h, stride_h */
+    static const int32_t shapes[][3] = {{6, 3, 2}, {4, 1, 1}, {8, 4, 1}, {2, 5, 2}, {1, 1, 4}, {16, 2, 1},
+                                        {12, 2, 3}, {4, 7, 3}, {8, 3, 2}, {3, 5, 4}, {4, 8, 1}, {2, 3, 2}};
+    static const int32_t heights[] = {1, 2, 3, 5, 31, 32, 33, 63, 64, 70};
+    static const int bit_list[3] = {8, 4, 2};
+    int in_u, bi, i;
+    for (in_u = 0; in_u <= 1; in_u++) {
+        for (bi = 0; bi < 3; bi++) {
+            const int bits = bit_list[bi];
+            for (i = 0; i < 12; i++) {
+                ea_conv_shape_t sh;
+                const int32_t misalign = (i + bi) % 4;
+                int32_t pad_bottom, K, rowb;
+                size_t in_n, out_n;
+                const uint8_t *x0, *w0;
+                uint8_t *xbuf, *wbuf, *o_opt, *o_ref;
+                const int32_t *bias;
+                uint64_t mag;
+                ea_requant_t rq;
+                const int extremes = i % 5 == 4;
+                sh.in_c = shapes[i][0];
+                sh.k_h = shapes[i][1];
+                sh.stride_h = shapes[i][2];
+                sh.in_w = 1;
+                sh.out_w = 1;
+                sh.stride_w = 1;
+                sh.out_c = i == 0 ? 16 : rnd_in(1, 17);
+                sh.pad_top = rnd_in(0, sh.k_h - 1);
+                pad_bottom = rnd_in(0, sh.k_h - 1);
+                sh.out_h = heights[rnd_in(0, (int32_t)(sizeof heights / sizeof heights[0]) - 1)];
+                sh.in_h = (sh.out_h - 1) * sh.stride_h + sh.k_h - sh.pad_top - pad_bottom;
+                if (sh.in_h < 1) {
+                    sh.in_h = 1;
+                    sh.out_h = (sh.in_h + sh.pad_top + pad_bottom - sh.k_h) / sh.stride_h + 1;
+                }
+                K = sh.k_h * sh.in_c;
+                rowb = ea_packed_row_bytes(K, bits);
+                in_n = (size_t)(sh.in_h * sh.in_c);
+                out_n = (size_t)(sh.out_h * sh.out_c);
+                x0 = (const uint8_t *)make_act((int32_t)in_n, in_u, extremes);
+                w0 = make_weights(sh.out_c, K, bits, extremes);
+                xbuf = (uint8_t *)t_alloc((size_t)misalign + in_n);
+                wbuf = (uint8_t *)t_alloc((size_t)(misalign + sh.out_c * rowb));
+                memcpy(xbuf + misalign, x0, in_n);
+                memcpy(wbuf + misalign, w0, (size_t)(sh.out_c * rowb));
+                mag = acc_magnitude(K, bits) * (in_u ? 2u : 1u);
+                bias = (i % 7 == 6) ? NULL : make_bias(sh.out_c, mag);
+                o_opt = t_alloc_out(out_n);
+                o_ref = t_alloc_out(out_n);
+                make_requant(&rq, sh.out_c, mag, rnd() & 1, NULL, NULL);
+                if (i % 3 != 2) { /* mostly the full uint8 / int8 range, which the path takes */
+                    rq.act_min = rq.act_min == 0 ? 0 : -128;
+                    rq.act_max = rq.act_min == 0 ? 255 : 127;
+                }
+                call_conv(in_u, bits, &sh, xbuf + misalign, wbuf + misalign, bias, &rq,
+                          alloc_scratch(ea_conv_hx1_scratch_bytes(&sh)), o_opt);
+                ea_conv_hx1_ref(&sh, xbuf + misalign, in_u, wbuf + misalign, bits, bias, &rq, o_ref);
+                report_case(variant("cw_conv_hx1", in_u, bits), i, o_opt, o_ref, out_n);
+                t_free_all();
+            }
+        }
+    }
+}
+
 static void random_pool_add_cases(void)
 {
     int i, in_u;
@@ -1141,6 +1257,8 @@ int main(void)
     regr13k_cases();
     random_pool_add_cases();
     random_float_cases();
+    dense_layout_cases();
+    cw_conv_cases();
     printf("%d passed, %d failed\n", g_passed, g_failed);
     return g_failed != 0;
 }

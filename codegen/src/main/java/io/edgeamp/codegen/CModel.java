@@ -73,7 +73,34 @@ public final class CModel {
     return (int) (8 * kp16(k) + 4 * ((k + 3) & ~3L) + kp16(k) + 8 + 40L * tabcap);
   }
 
-  /** ea_dense_scratch_bytes. */
+  /**
+   * ea_cw_applies (device-runtime/src/kernels/ea_cw.h): the convolution takes the widened-weight DSP path (1-D, windows
+   * starting on groups of four input elements, fan-in at most 32, at most 1024 widened weights).
+   */
+  static boolean cwApplies(int inW, int outW, int inC, int kH, int strideH, int outH, int outC) {
+    int k = kH * inC;
+    return inW == 1 && outW == 1 && (strideH * inC) % 4 == 0 && outH >= 1 && k >= 1 && k <= 32
+        && (long) outC * ((k + 3) & ~3) <= 1024;
+  }
+
+  /**
+   * ea_conv_hx1_scratch_bytes (ea_scratch.c): the general layout, or for the widened-weight path the larger of it and
+   * that path's stream (12 + 4 * groups words per channel pair), widened input chunk (32 output pixels, sixteen
+   * elements at a time, 2 bytes each) and two output rows.
+   */
+  static int convScratch(int inW, int outW, int inC, int kH, int strideH, int outH, int outC) {
+    int k = kH * inC;
+    int gen = convScratch(k, outC);
+    if (!cwApplies(inW, outW, inC, kH, strideH, outH, outC)) return gen;
+    int steps = (k + 3) / 4;
+    long stream = 4L * ((outC + 1) / 2) * (12 + 4 * steps);
+    int cp = Math.min(outH, 32);
+    long groups = ((((long) (cp - 1) * strideH + kH) * inC + 15) / 16) * 4;
+    long cw = stream + 8 * groups + ((2L * outC + 3) & ~3L);
+    return (int) Math.max(gen, cw);
+  }
+
+  /** ea_dense_scratch_bytes: the widened input and a padded copy of the last rows. */
   static int denseScratch(int inN) {
     return (int) (4 * kp16(inN));
   }
@@ -88,7 +115,9 @@ public final class CModel {
   static int scratchBytes(QLayer l) {
     if (l.onCpu()) return 0;
     return switch (l.kind()) {
-      case CONV -> pointwise(l) ? convScratch(l.inputDims().get(0).c(), PW_TABCAP) : convScratch(l.geometry().kH() * l.inputDims().get(0).c(), l.outputDims().c());
+      case CONV -> pointwise(l) ? convScratch(l.inputDims().get(0).c(), PW_TABCAP)
+          : convScratch(l.inputDims().get(0).w(), l.outputDims().w(), l.inputDims().get(0).c(), l.geometry().kH(),
+              l.geometry().strideH(), l.outputDims().h(), l.outputDims().c());
       case DENSE -> denseScratch(l.rowLength());
       default -> 0;
     };

@@ -1,0 +1,94 @@
+/*
+ * The row loop of the DSP dense path: pairs of weight rows against the input vector widened once
+ * per call, dot products and requantization together (ea_dblk_w8/w4/w2, one per weight width,
+ * shared by the s8/u8 dense kernels; driver in ea_dense_run.c).
+ *
+ * On Cortex-M with the DSP extension this is a naked function in assembly (ea_dblk_w*.c), written
+ * from the Armv7-M / Armv8-M architecture reference: both accumulators, the row pointer, the
+ * unpacked weights and four widened input words stay in registers for the whole row pair, and the
+ * requantization reads m and n straight from the caller's arrays. On the host (EA_EMULATE_DSP)
+ * the same algorithm is C with emulated instructions (ea_dblk_emulated), so the sanitizers see
+ * exactly what the assembly does.
+ *
+ * Weight unpack (no shuffling; the widened input is stored in the matching pair order):
+ *   int8 (4 per word):  SXTB16 w -> (w0,w2), SXTB16 w ror 8 -> (w1,w3)
+ *   int4 (8 per word):  u = w ^ 0x88888888 (offset binary: every nibble holds w+8 in [0,15]),
+ *                       (u >> 4j) & 0x000F000F -> (w_j+8, w_j+4+8), j = 0..3
+ *   int2 (16 per word): u = w ^ 0xAAAAAAAA (every crumb holds w+2 in [0,3]),
+ *                       (u >> 2j) & 0x00030003 -> (w_j+2, w_j+8+2), j = 0..7
+ * so one AND with a shifted operand per pair. The offset adds 8*sum(x) (int4) or 2*sum(x) (int2)
+ * to every dot product; it is computed once per call (corr) and subtracted from the accumulators'
+ * start values. Every product is exact (|(w+8)*x| <= 15*255), the sums stay below 2^31 for
+ * K <= EA_MAX_FANIN (2^15 * 15 * 255 < 2^27), and garbage bits past a row's end meet zero inputs.
+ *
+ * Per row pair c, c+1 (rows at w + 2p*rowb and one rowb further):
+ *   acc = (bias ? bias[c] : 0) - corr + dot(row, x)
+ *   n >= 33:  v = (SMMUL(acc, m) >> (n-33)) + 1          (ASR; SMMUL = floor(acc*m / 2^32))
+ *   n <  33:  v = 2 * ea_requantize(acc, m, n, lo, hi)   (exact 64-bit path, a C call)
+ *   out = clamp(v >> 1)   U8: USAT, S8: SSAT, else [lo, hi]
+ * For n >= 33, ((h >> (n-33)) + 1) >> 1 = floor((h + 2^(n-33)) / 2^(n-32)) with h = floor(p/2^32),
+ * which is the contract's floor((p + 2^(n-1)) / 2^n) (identity in ea_internal.h, ea_rq).
+ */
+#ifndef EDGEAMP_EA_DBLK_H
+#define EDGEAMP_EA_DBLK_H
+
+#include "ea_internal.h"
+
+/* Arguments; the first twelve words are copied to the routine's stack frame (offsets fixed on
+ * Cortex-M, where pointers are 4 bytes). */
+typedef struct {
+    const int32_t *bias;   /*  0: bias of the first row, or NULL (zero) */
+    int32_t mode;          /*  4: EA_DMODE_* */
+    uint8_t *out;          /*  8: output of the first row */
+    const int32_t *mult;   /* 12: m of the first row */
+    const int8_t *shift;   /* 16: n of the first row */
+    const uint32_t *x;     /* 20: widened input */
+    int32_t nloop;         /* 24: MAC loop passes, >= 1 (sixteen elements each: int8 4 words, int4 2, int2 1 per row) */
+    int32_t delta;         /* 28: 2*rowb - 4*words (row pointer advance after a row pair) */
+    uint8_t *out_end;      /* 32: out + 2 * (number of row pairs) */
+    int32_t corr;          /* 36: 8*sum(x) (int4), 2*sum(x) (int2), 0 (int8) */
+    int32_t lo, hi;        /* 40, 44: clamp */
+    const uint8_t *w;      /* 48: first row */
+    int32_t rowb;          /* 52: bytes between rows (0: both rows of the pair are the same row) */
+} ea_dense_args_t;
+
+/* Clamp modes. */
+enum { EA_DMODE_U8 = 0, EA_DMODE_S8 = 1, EA_DMODE_ANY = 2 };
+
+void ea_dblk_w8(const ea_dense_args_t *a);
+void ea_dblk_w4(const ea_dense_args_t *a);
+void ea_dblk_w2(const ea_dense_args_t *a);
+
+/* Widen K input bytes into the pair order of the width's unpack (ea_dblk_w*.c, one function per
+ * input type): ceil(K/G) groups of G/2 words (G = 32/bits, the last group zero-padded), then
+ * eight zero words, which cover the padding to whole MAC-loop passes (16 elements). Returns sum(x) for
+ * int4/int2 (0 for int8). */
+#define EA_DWIDEN_DECL(B)                                                     \
+    int32_t ea_dwiden_s8_w##B(const uint8_t *x, int32_t K, uint32_t *col); \
+    int32_t ea_dwiden_u8_w##B(const uint8_t *x, int32_t K, uint32_t *col);
+EA_DWIDEN_DECL(8)
+EA_DWIDEN_DECL(4)
+EA_DWIDEN_DECL(2)
+
+typedef void (*ea_dblk_fn)(const ea_dense_args_t *a);
+typedef int32_t (*ea_dwiden_fn)(const uint8_t *x, int32_t K, uint32_t *col);
+
+/* Eight zero words at c (the padding after the widened input). */
+EA_INLINE void ea_dzero8(uint32_t *c)
+{
+    c[0] = 0;
+    c[1] = 0;
+    c[2] = 0;
+    c[3] = 0;
+    c[4] = 0;
+    c[5] = 0;
+    c[6] = 0;
+    c[7] = 0;
+}
+
+/* The DSP dense body (ea_dense_run.c). */
+void ea_dense_run(int32_t K, int32_t out_n, const void *in, const uint8_t *w, int wbits,
+                  const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out, ea_dblk_fn blk,
+                  ea_dwiden_fn widen);
+
+#endif

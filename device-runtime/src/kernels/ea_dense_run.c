@@ -1,0 +1,97 @@
+/* ea_dense_run: the DSP path of every dense kernel (ea_conv_core.h, ea_dense_body), one copy
+ * shared by both input types and all weight widths; the width parts come in as the row-pair loop
+ * (ea_dblk_w*) and the input widening (ea_dwiden_w*), so a model links only the widths it uses. */
+#include "ea_dblk.h"
+
+#if EA_USE_DSP
+/* Rows c0 .. c0+n-1 (n >= 1), row c0 at w, rows rowb bytes apart, each readable as rb bytes.
+ * The pairs go to the assembly in one call; an odd last row runs as a pair of itself (rowb 0) with
+ * its parameters copied twice, keeping the first output. */
+static void ea_dense_rows(ea_dense_args_t *a, ea_dblk_fn blk, const uint8_t *w, int32_t rowb, int32_t rb, int32_t c0,
+                          int32_t n, const int32_t *bias, const ea_requant_t *rq, uint8_t *o)
+{
+    a->w = w;
+    a->rowb = rowb;
+    a->delta = 2 * rowb - rb;
+    if (n >= 2) {
+        a->mult = rq->mult + c0;
+        a->shift = rq->shift + c0;
+        a->out = o + c0;
+        a->out_end = a->out + (n & ~1);
+        a->bias = bias ? bias + c0 : NULL;
+        blk(a);
+    }
+    if (n & 1) {
+        const int32_t c = c0 + n - 1;
+        int32_t b2[2], m2[2];
+        int8_t n2[2];
+        uint8_t o2[2];
+        b2[0] = b2[1] = bias ? bias[c] : 0;
+        m2[0] = m2[1] = rq->mult[c];
+        n2[0] = n2[1] = rq->shift[c];
+        a->mult = m2;
+        a->shift = n2;
+        a->out = o2;
+        a->out_end = o2 + 2;
+        a->bias = b2;
+        a->w = w + (n - 1) * rowb;
+        a->rowb = 0;
+        blk(a);
+        o[c] = o2[0];
+    }
+}
+
+/* The input is widened once (pair order of the width, zero-padded to whole passes of the MAC
+ * loop: 16 elements), then every row pair runs against it. Rows are
+ * read in place as whole words (LDR: any alignment) including up to rb - rowb bytes past their
+ * end, which meet zero inputs; the last rows, whose read would leave the weight array, run from
+ * a zero-padded copy.
+ *   scratch: widened input 2*kp16(K) bytes (plus the widening's eight zero words past it, which
+ *            land in the next part) | copy of the last rows, < 2*kp16(K) bytes */
+void ea_dense_run(int32_t K, int32_t out_n, const void *in, const uint8_t *w, int wbits,
+                  const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out, ea_dblk_fn blk,
+                  ea_dwiden_fn widen)
+{
+    uint8_t *o = (uint8_t *)out;
+    const int32_t Kp = (K + 15) & ~15; /* elements per MAC loop pass: 16 */
+    const int32_t rb = Kp * wbits / 8;
+    const int32_t rowb = ea_packed_row_bytes(K, wbits);
+    const int32_t over = rb - rowb;
+    uint8_t *tail = (uint8_t *)(scratch + Kp / 2);
+    int32_t nsafe = out_n, sum;
+    ea_dense_args_t a;
+    if (K <= 0 || out_n <= 0) { /* no products: y = requant(bias) */
+        int32_t c, lohi[2];
+        lohi[0] = rq->act_min;
+        lohi[1] = rq->act_max;
+        for (c = 0; c < out_n; c++) {
+            o[c] = (uint8_t)ea_rq_slow(bias ? bias[c] : 0, rq->mult[c], rq->shift[c], lohi);
+        }
+        return;
+    }
+    sum = widen((const uint8_t *)in, K, scratch);
+    a.corr = wbits == 8 ? 0 : sum * (wbits == 4 ? 8 : 2);
+    a.x = scratch;
+    a.nloop = Kp >> 4;
+    a.lo = rq->act_min;
+    a.hi = rq->act_max;
+    a.mode = (a.lo == 0 && a.hi == 255) ? EA_DMODE_U8 : ((a.lo == -128 && a.hi == 127) ? EA_DMODE_S8 : EA_DMODE_ANY);
+    if (over > 0) {
+        nsafe = out_n - (over + rowb - 1) / rowb;
+        if (nsafe < 0) {
+            nsafe = 0;
+        }
+    }
+    if (nsafe > 0) {
+        ea_dense_rows(&a, blk, w, rowb, rb, 0, nsafe, bias, rq, o);
+    }
+    if (nsafe < out_n) {
+        const int32_t u = out_n - nsafe;
+        memset(tail, 0, (size_t)((u - 1) * rowb + rb));
+        memcpy(tail, w + nsafe * rowb, (size_t)(u * rowb));
+        ea_dense_rows(&a, blk, tail, rowb, rb, nsafe, u, bias, rq, o);
+    }
+}
+#else
+typedef int ea_dense_run_unused; /* portable builds use the C path of ea_conv_core.h */
+#endif
