@@ -109,7 +109,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         Class<?> cls = loader.loadClass("io.moquette.broker.Server");
         server = cls.getConstructor().newInstance();
         cls.getMethod("startServer", Properties.class).invoke(server, p);
-        this.port = (Integer) cls.getMethod("getPort").invoke(server);
+        // Moquette 0.17's getPort() reads a HashMap that its Netty thread may still be filling
+        // (a ConcurrentModificationException seen in CI); the port we asked for is the answer anyway.
+        this.port = port > 0 ? port : boundPort(cls);
         Class<?> handlerType = loader.loadClass("io.moquette.interception.InterceptHandler");
         cls.getMethod("addInterceptHandler", handlerType).invoke(server, publishInterceptor(handlerType));
       } finally {
@@ -120,6 +122,19 @@ public final class EmbeddedBroker implements AutoCloseable {
     } catch (Exception e) {
       Throwable c = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;
       throw new HilException(500, "embedded MQTT broker failed to start on port " + port + ": " + c, c);
+    }
+  }
+
+  private int boundPort(Class<?> cls) throws ReflectiveOperationException, InterruptedException {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return (Integer) cls.getMethod("getPort").invoke(server);
+      } catch (java.lang.reflect.InvocationTargetException e) {
+        if (!(e.getCause() instanceof java.util.ConcurrentModificationException) || attempt == 20) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
     }
   }
 
