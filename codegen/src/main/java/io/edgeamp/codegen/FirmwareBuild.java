@@ -47,9 +47,9 @@ public final class FirmwareBuild {
       Path src = buildDir.resolve("src"), bin = buildDir.resolve("build");
       Files.createDirectories(src);
       StringBuilder cm = new StringBuilder("# Umbrella project over generated model folders (EdgeAMP FirmwareBuild).\ncmake_minimum_required(VERSION 3.20)\n");
-      cm.append("set(EDGEAMP_RUNTIME_DIR \"").append(cmakePath(runtime)).append("\" CACHE PATH \"\")\n");
+      cm.append("set(EDGEAMP_RUNTIME_DIR \"").append(cmakePath(runtime)).append("\" CACHE PATH \"\" FORCE)\n");
       if (port != null) {
-        cm.append("set(EDGEAMP_BOARD \"").append(port).append("\" CACHE STRING \"\")\n");
+        cm.append("set(EDGEAMP_BOARD \"").append(port).append("\" CACHE STRING \"\" FORCE)\n");
         cm.append("set(CMAKE_TOOLCHAIN_FILE \"").append(cmakePath(runtime.resolve("cmake/arm-none-eabi.cmake"))).append("\")\n");
       } else {
         cm.append("set(EDGEAMP_HOST ON CACHE BOOL \"\")\n");
@@ -61,7 +61,13 @@ public final class FirmwareBuild {
       }
       Path lists = src.resolve("CMakeLists.txt");
       boolean fresh = !Files.exists(lists) || !Files.readString(lists).contentEquals(cm);
-      if (fresh) Files.writeString(lists, cm.toString());
+      if (fresh) {
+        Files.writeString(lists, cm.toString());
+        // CMake keeps the toolchain file from the first configure: a changed umbrella (another checkout,
+        // board or model set) configures from scratch. (The cache variables above are FORCEd, so a cache
+        // left by an earlier failed configure cannot keep an old runtime path either.)
+        Files.deleteIfExists(bin.resolve("CMakeCache.txt"));
+      }
       if (fresh || !Files.exists(bin.resolve("CMakeCache.txt"))) {
         check(run(List.of("cmake", "-S", src.toString(), "-B", bin.toString()), buildDir, 300, null), "cmake configure");
       }
