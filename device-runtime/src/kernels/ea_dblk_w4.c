@@ -53,30 +53,66 @@ void ea_dblk_w4(const ea_dense_args_t *a)
 }
 #endif
 
-/* Eight bytes a, b -> pairs (x0,x4) (x1,x5) (x2,x6) (x3,x7): PKH gathers [x0 x1 x4 x5] and
- * [x2 x3 x6 x7], then one extension per pair. */
-EA_INLINE void ea_dwiden8x(uint32_t a, uint32_t b, int in_u8, uint32_t *c)
+/* n (>= 1) groups of eight bytes a, b -> pairs (x0,x4) (x1,x5) (x2,x6) (x3,x7): PKH gathers
+ * [x0 x1 x4 x5] and [x2 x3 x6 x7], then one extension per pair; returns c past the last group.
+ * Cortex-M: 2 LDR (any alignment), 2 PKH, 4 extensions, one STM, SUBS/BNE per group. */
+#if defined(__ARM_FEATURE_DSP)
+#define EA_X8P_CORE(NAME, EXT)                                                                   \
+    __attribute__((naked, noinline)) static uint32_t *NAME(const uint8_t *x __attribute__((unused)), \
+                                                           uint32_t *c __attribute__((unused)),  \
+                                                           int32_t n __attribute__((unused)))    \
+    {                                                                                           \
+        __asm__ volatile("push   {r4-r6, lr}\n\t"                                                \
+                         "1:\n\t"                                                               \
+                         "ldr    r4, [r0], #4\n\t"                                              \
+                         "ldr    r6, [r0], #4\n\t"                                              \
+                         "pkhbt  r5, r4, r6, lsl #16\n\t"                                       \
+                         "pkhtb  r6, r6, r4, asr #16\n\t"                                       \
+                         EXT "   r3, r5\n\t" EXT "   r4, r5, ror #8\n\t"                        \
+                         EXT "   r5, r6\n\t" EXT "   r6, r6, ror #8\n\t"                        \
+                         "stmia  r1!, {r3-r6}\n\t"                                              \
+                         "subs   r2, r2, #1\n\t"                                                \
+                         "bne    1b\n\t"                                                        \
+                         "mov    r0, r1\n\t"                                                    \
+                         "pop    {r4-r6, pc}\n\t");                                             \
+    }
+EA_X8P_CORE(ea_x8p_s8, "sxtb16")
+EA_X8P_CORE(ea_x8p_u8, "uxtb16")
+#else
+static uint32_t *ea_x8p(const uint8_t *x, uint32_t *c, int32_t n, int in_u8)
 {
-    const uint32_t t0 = ea_pkhbt(a, b), t1 = ea_pkhtb(b, a);
-    c[0] = in_u8 ? ea_uxtb16(t0) : ea_sxtb16(t0);
-    c[1] = in_u8 ? ea_uxtb16_r8(t0) : ea_sxtb16_r8(t0);
-    c[2] = in_u8 ? ea_uxtb16(t1) : ea_sxtb16(t1);
-    c[3] = in_u8 ? ea_uxtb16_r8(t1) : ea_sxtb16_r8(t1);
+    for (; n > 0; n--, x += 8, c += 4) {
+        const uint32_t a = ea_ld32(x), b = ea_ld32(x + 4);
+        const uint32_t t0 = ea_pkhbt(a, b), t1 = ea_pkhtb(b, a);
+        c[0] = in_u8 ? ea_uxtb16(t0) : ea_sxtb16(t0);
+        c[1] = in_u8 ? ea_uxtb16_r8(t0) : ea_sxtb16_r8(t0);
+        c[2] = in_u8 ? ea_uxtb16(t1) : ea_sxtb16(t1);
+        c[3] = in_u8 ? ea_uxtb16_r8(t1) : ea_sxtb16_r8(t1);
+    }
+    return c;
 }
+static uint32_t *ea_x8p_s8(const uint8_t *x, uint32_t *c, int32_t n)
+{
+    return ea_x8p(x, c, n, 0);
+}
+static uint32_t *ea_x8p_u8(const uint8_t *x, uint32_t *c, int32_t n)
+{
+    return ea_x8p(x, c, n, 1);
+}
+#endif
 
 /* Returns 0: the int4 loop needs no sum(x) (no offset). */
 EA_INLINE int32_t ea_dwiden4(const uint8_t *x, int32_t K, int in_u8, uint32_t *c)
 {
-    const int32_t full = K >> 3, ng = (K + 7) >> 3;
-    uint8_t t[8]; /* a last partial group, zero-padded */
-    int32_t g;
-    if (ng > full) {
+    const int32_t full = K >> 3;
+    if (full > 0) {
+        c = in_u8 ? ea_x8p_u8(x, c, full) : ea_x8p_s8(x, c, full);
+    }
+    if (K & 7) { /* the last partial group, zero-padded */
+        uint8_t t[8];
         memset(t, 0, sizeof t);
         memcpy(t, x + 8 * full, (size_t)(K & 7));
-    }
-    for (g = 0; g < ng; g++, c += 4) {
-        const uint8_t *src = g < full ? x + 8 * g : t;
-        ea_dwiden8x(ea_ld32(src), ea_ld32(src + 4), in_u8, c);
+        c = in_u8 ? ea_x8p_u8(t, c, 1) : ea_x8p_s8(t, c, 1);
     }
     ea_dzero8(c);
     return 0;
