@@ -144,7 +144,7 @@ typedef char ea_dense_args_layout_check[sizeof(void *) == 4 && sizeof(ea_dense_a
     "and    r12, lr, r11" SH "\n\t"                     \
     "smlad  r1, r12, " X ", r1\n\t"
 
-/* Load the next weight word of rows a and b, offset binary. */
+/* Load the next weight word of rows a and b, offset binary (int2). */
 #define EA_DBLK_LOADW(OFF)                              \
     "ldr    r10, [r2], #4\n\t"                          \
     "ldr    r11, [r2, r3]\n\t"                          \
