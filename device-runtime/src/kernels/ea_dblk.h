@@ -12,14 +12,19 @@
  *
  * Weight unpack (no shuffling; the widened input is stored in the matching pair order):
  *   int8 (4 per word):  SXTB16 w -> (w0,w2), SXTB16 w ror 8 -> (w1,w3)
- *   int4 (8 per word):  u = w ^ 0x88888888 (offset binary: every nibble holds w+8 in [0,15]),
- *                       (u >> 4j) & 0x000F000F -> (w_j+8, w_j+4+8), j = 0..3
+ *   int4 (8 per word):  (w << (12 - 4j)) & 0xF000F000 -> (4096*w_j, 4096*w_j+4), j = 0..3: the
+ *                       nibble at the top of each halfword is its signed value times 4096, so no
+ *                       offset. A chunk of at most 256 elements sums to a multiple of 4096 below
+ *                       2^31 in magnitude (256 * 8 * 255 * 4096 < 2^31), so acc/4096 (ASR) is exact;
+ *                       the chunks' quotients add up in the frame (T = bias + ...). nloop encodes
+ *                       the chunks: (passes of the first chunk, 1..16) * 2^26 - (further chunks of
+ *                       16 passes).
  *   int2 (16 per word): u = w ^ 0xAAAAAAAA (every crumb holds w+2 in [0,3]),
  *                       (u >> 2j) & 0x00030003 -> (w_j+2, w_j+8+2), j = 0..7
- * so one AND with a shifted operand per pair. The offset adds 8*sum(x) (int4) or 2*sum(x) (int2)
- * to every dot product; it is computed once per call (corr) and subtracted from the accumulators'
- * start values. Every product is exact (|(w+8)*x| <= 15*255), the sums stay below 2^31 for
- * K <= EA_MAX_FANIN (2^15 * 15 * 255 < 2^27), and garbage bits past a row's end meet zero inputs.
+ * so one AND with a shifted operand per pair. The int2 offset adds 2*sum(x) to every dot product;
+ * it is computed once per call (corr) and subtracted from the accumulators' start values. Every
+ * product is exact (|(w+2)*x| <= 3*255), the sums stay below 2^31 for K <= EA_MAX_FANIN
+ * (2^15 * 3 * 255 < 2^25), and garbage bits past a row's end meet zero inputs.
  *
  * Per row pair c, c+1 (rows at w + 2p*rowb and one rowb further):
  *   acc = (bias ? bias[c] : 0) - corr + dot(row, x)
@@ -43,10 +48,11 @@ typedef struct {
     const int32_t *mult;   /* 12: m of the first row */
     const int8_t *shift;   /* 16: n of the first row */
     const uint32_t *x;     /* 20: widened input */
-    int32_t nloop;         /* 24: MAC loop passes, >= 1 (sixteen elements each: int8 4 words, int4 2, int2 1 per row) */
+    int32_t nloop;         /* 24: MAC loop passes, >= 1 (sixteen elements each: int8 4 words, int4 2, int2 1 per row);
+                            *     int4: chunk encoding above */
     int32_t delta;         /* 28: 2*rowb - 4*words (row pointer advance after a row pair) */
     uint8_t *out_end;      /* 32: out + 2 * (number of row pairs) */
-    int32_t corr;          /* 36: 8*sum(x) (int4), 2*sum(x) (int2), 0 (int8) */
+    int32_t corr;          /* 36: 2*sum(x) (int2), 0 (int8, int4) */
     int32_t lo, hi;        /* 40, 44: clamp */
     const uint8_t *w;      /* 48: first row */
     int32_t rowb;          /* 52: bytes between rows (0: both rows of the pair are the same row) */
@@ -62,7 +68,7 @@ void ea_dblk_w2(const ea_dense_args_t *a);
 /* Widen K input bytes into the pair order of the width's unpack (ea_dblk_w*.c, one function per
  * input type): ceil(K/G) groups of G/2 words (G = 32/bits, the last group zero-padded), then
  * eight zero words, which cover the padding to whole MAC-loop passes (16 elements). Returns sum(x) for
- * int4/int2 (0 for int8). */
+ * int2 (0 for int8 and int4). */
 #define EA_DWIDEN_DECL(B)                                                     \
     int32_t ea_dwiden_s8_w##B(const uint8_t *x, int32_t K, uint32_t *col); \
     int32_t ea_dwiden_u8_w##B(const uint8_t *x, int32_t K, uint32_t *col);

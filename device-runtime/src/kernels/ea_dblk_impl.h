@@ -10,13 +10,15 @@
  *   row pair tail: r4 bias, r5 mode, r6 out, r7 mult, r8 shift pointers (one LDM/STM of the
  *              frame), r9/r10 m then v, r11/r12 n then n - 33.
  * Frame at sp: the first twelve words of ea_dense_args_t (bias, mode, out, mult, shift, x, nloop,
- * delta, out_end, corr, lo, hi) and one word of padding, so sp stays 8-byte aligned for the call
- * of the slow requantization (36 + 52 + 24 bytes pushed).
+ * delta, out_end, corr, lo, hi), one word of padding and two words (sp+52) for int4's bias plus
+ * finished chunks, so sp stays 8-byte aligned for the call of the slow requantization
+ * (36 + 60 + 24 bytes pushed).
  *
  * Instructions per row pair outside the MAC loop (U8 clamp, n >= 33, non-NULL bias): 1 LDRD
  * (x, count), tail: 1 LDM + 1 LDRD + 2 LDRSB, 2 x (SUBS, BLT, SMMUL, ASR, ADD), CBNZ, 2 USAT,
- * 2 STRB, LDRD + CMP + ADD + BNE, then CBNZ + LDRD for the next bias, (int4/int2: LDR + 2 SUB
- * for the offset correction), STM: 30 (int8: 27).
+ * 2 STRB, LDRD + CMP + ADD + BNE, then CBNZ + LDRD for the next bias, (int2: LDR + 2 SUB
+ * for the offset correction; int4: STRD + 2 MOVS before the loop, LDRD + 2 ADD + BNE after it),
+ * STM: 27 (int2: 30, int4: 34).
  */
 #ifndef EDGEAMP_EA_DBLK_IMPL_H
 #define EDGEAMP_EA_DBLK_IMPL_H
@@ -32,10 +34,11 @@ typedef char ea_dense_args_layout_check[sizeof(void *) == 4 && sizeof(ea_dense_a
 
 /* Entry: save, copy the frame, row pointer and offset, SETUP (the mask), then the first row pair's
  * start values (label 21: also the loop back from the tail), then the MAC loop (label 11):
- * STEP1 STEP2 per pass (sixteen input elements). CORR subtracts the offset correction. */
-#define EA_DBLK_BODY(SETUP, CORR, STEP1, STEP2)         \
+ * STEP1 STEP2 per pass (sixteen input elements), LOOPEND; COLD goes after the slow paths.
+ * CORR subtracts the offset correction (int2) or sets int4's chunk accumulators. */
+#define EA_DBLK_BODY(SETUP, CORR, STEP1, STEP2, LOOPEND, COLD) \
     "push   {r4-r11, lr}\n\t"                           \
-    "sub    sp, sp, #52\n\t"                            \
+    "sub    sp, sp, #60\n\t"                            \
     "ldmia  r0!, {r1-r12}\n\t"                          \
     "stmia  sp, {r1-r12}\n\t"                           \
     "ldrd   r2, r3, [r0]\n\t"       /* w, rowb */       \
@@ -56,8 +59,7 @@ typedef char ea_dense_args_layout_check[sizeof(void *) == 4 && sizeof(ea_dense_a
     "11:\n\t"                                           \
     STEP1                                               \
     STEP2                                               \
-    "subs   r5, r5, #1\n\t"                             \
-    "bne    11b\n\t"                                    \
+    LOOPEND                                             \
     /* requantization of the pair */                    \
     "ldmia  sp, {r4-r8}\n\t"                            \
     "ldrd   r9, r10, [r7], #8\n\t"                      \
@@ -85,7 +87,7 @@ typedef char ea_dense_args_layout_check[sizeof(void *) == 4 && sizeof(ea_dense_a
     "cmp    r6, r10\n\t"                                \
     "add    r2, r2, r9\n\t"                             \
     "bne    21b\n\t"                                    \
-    "add    sp, sp, #52\n\t"                            \
+    "add    sp, sp, #60\n\t"                            \
     "pop    {r4-r11, pc}\n\t"                           \
     "30:\n\t"                                           \
     "cmp    r5, #1\n\t"                                 \
@@ -121,7 +123,13 @@ typedef char ea_dense_args_layout_check[sizeof(void *) == 4 && sizeof(ea_dense_a
     "bl     ea_rq_slow\n\t"                       \
     "lsl    r10, r0, #1\n\t"                            \
     "pop    {r0-r3, r12, lr}\n\t"                       \
-    "b      43b\n\t"
+    "b      43b\n\t"                                    \
+    COLD
+
+/* Loop end of int8/int2: nloop passes. */
+#define EA_DBLK_LOOPEND                                 \
+    "subs   r5, r5, #1\n\t"                             \
+    "bne    11b\n\t"
 
 /* int4/int2: acc -= corr */
 #define EA_DBLK_CORR                                    \
@@ -136,7 +144,7 @@ typedef char ea_dense_args_layout_check[sizeof(void *) == 4 && sizeof(ea_dense_a
     "and    r12, lr, r11" SH "\n\t"                     \
     "smlad  r1, r12, " X ", r1\n\t"
 
-/* Load the next weight word of rows a and b, offset binary. */
+/* Load the next weight word of rows a and b, offset binary (int2). */
 #define EA_DBLK_LOADW(OFF)                              \
     "ldr    r10, [r2], #4\n\t"                          \
     "ldr    r11, [r2, r3]\n\t"                          \
@@ -153,11 +161,13 @@ EA_INLINE void ea_dblk_emulated(const ea_dense_args_t *a, int wbits)
     const int32_t *mp = a->mult;
     const int8_t *np = a->shift;
     uint8_t *op = a->out;
-    const int32_t steps = wbits == 2 ? a->nloop : 2 * a->nloop;
-    const uint32_t off = wbits == 4 ? 0x88888888u : 0xAAAAAAAAu;
-    const uint32_t mask = wbits == 4 ? 0x000F000Fu : 0x00030003u;
+    /* int4: nloop = (passes of the first chunk) * 2^26 - (further chunks of 16 passes) */
+    const int32_t p1 = (int32_t)(((uint32_t)a->nloop + 0x03FFFFFFu) >> 26);
+    const int32_t steps = wbits == 2 ? a->nloop : (wbits == 4 ? 2 * p1 : 2 * a->nloop);
+    const int32_t chunks = wbits == 4 ? 1 + (int32_t)(((uint32_t)p1 << 26) - (uint32_t)a->nloop) : 1;
+    const uint32_t off = 0xAAAAAAAAu, mask = 0x00030003u;
     do {
-        int32_t acc[2], q, s;
+        int32_t acc[2], t[2], q, s, ch, ns = steps;
         const uint32_t *xp = a->x;
         const uint8_t *r = pa;
         acc[0] = bp ? bp[0] : 0;
@@ -167,7 +177,14 @@ EA_INLINE void ea_dblk_emulated(const ea_dense_args_t *a, int wbits)
         }
         acc[0] -= a->corr;
         acc[1] -= a->corr;
-        for (s = 0; s < steps; s++) {
+        t[0] = acc[0];
+        t[1] = acc[1];
+        for (ch = 0; ch < chunks; ch++, ns = 32) {
+        if (wbits == 4) {
+            acc[0] = 0;
+            acc[1] = 0;
+        }
+        for (s = 0; s < ns; s++) {
             if (wbits == 8) {
                 int h;
                 for (h = 0; h < 2; h++) {
@@ -179,6 +196,16 @@ EA_INLINE void ea_dblk_emulated(const ea_dense_args_t *a, int wbits)
                     acc[1] = ea_smlad(ea_sxtb16_r8(wb), xp[1], acc[1]);
                     xp += 2;
                 }
+            } else if (wbits == 4) {
+                /* nibble j to the top of each halfword: (16*w_j, 16*w_j+4) * 256 */
+                const uint32_t wa = ea_ld32(r), wb = ea_ld32(r + a->rowb);
+                int j;
+                r += 4;
+                for (j = 0; j < 4; j++) {
+                    acc[0] = ea_smlad((wa << (12 - 4 * j)) & 0xF000F000u, xp[j], acc[0]);
+                    acc[1] = ea_smlad((wb << (12 - 4 * j)) & 0xF000F000u, xp[j], acc[1]);
+                }
+                xp += 4;
             } else {
                 const uint32_t wa = ea_ld32(r) ^ off, wb = ea_ld32(r + a->rowb) ^ off;
                 int j;
@@ -189,6 +216,13 @@ EA_INLINE void ea_dblk_emulated(const ea_dense_args_t *a, int wbits)
                 }
                 xp += 16 / wbits;
             }
+        }
+        if (wbits == 4) { /* exact: multiples of 4096, |chunk sum| < 2^31; >> is arithmetic with GCC */
+            t[0] += acc[0] >> 12;
+            t[1] += acc[1] >> 12;
+            acc[0] = t[0];
+            acc[1] = t[1];
+        }
         }
         pa = r + a->delta;
         for (q = 0; q < 2; q++) {

@@ -22,7 +22,7 @@
 
 EA_DBLK_ATTR void ea_dblk_w2(EA_DBLK_PARAM)
 {
-    __asm__ volatile(EA_DBLK_BODY("mov    lr, #0x00030003\n\t", EA_DBLK_CORR, EA_D2_STEP, ""));
+    __asm__ volatile(EA_DBLK_BODY("mov    lr, #0x00030003\n\t", EA_DBLK_CORR, EA_D2_STEP, "", EA_DBLK_LOOPEND, ""));
 }
 #else
 void ea_dblk_w2(const ea_dense_args_t *a)

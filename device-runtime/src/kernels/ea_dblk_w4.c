@@ -1,22 +1,50 @@
 /* ea_dblk_w4: row-pair loop of the DSP dense path for int4 weights (ea_dblk.h), and the widening
  * of the input vector into its pair order: (x_j, x_j+4), j = 0..3, per group of eight.
  * MAC loop: one step is one weight word of both rows against four input words (16 MACs,
- * 21 instructions: 1 LDM, 2 LDR, 2 EOR, 8 AND, 8 SMLAD); two steps per pass, then SUBS/BNE. */
+ * 19 instructions: 1 LDM, 2 LDR, 8 AND, 8 SMLAD; no offset, see ea_dblk.h); two steps per pass,
+ * then SUBS/BGT. */
 #include "ea_dblk_impl.h"
 
 #if EA_USE_DSP
 #if defined(__ARM_FEATURE_DSP)
 #define EA_D4_STEP                                  \
     "ldmia  r4!, {r6-r9}\n\t"                       \
-    EA_DBLK_LOADW("0x88888888")                     \
-    EA_DBLK_PAIR("", "r6")                          \
-    EA_DBLK_PAIR(", lsr #4", "r7")                  \
-    EA_DBLK_PAIR(", lsr #8", "r8")                  \
-    EA_DBLK_PAIR(", lsr #12", "r9")
+    "ldr    r10, [r2], #4\n\t"                      \
+    "ldr    r11, [r2, r3]\n\t"                      \
+    EA_DBLK_PAIR(", lsl #12", "r6")                 \
+    EA_DBLK_PAIR(", lsl #8", "r7")                  \
+    EA_DBLK_PAIR(", lsl #4", "r8")                  \
+    EA_DBLK_PAIR("", "r9")
+
+/* Row pair start: the bias (or zero) goes to the frame (T at sp+52), the chunk accumulators start at 0. */
+#define EA_D4_START                                 \
+    "strd   r0, r1, [sp, #52]\n\t"                  \
+    "movs   r0, #0\n\t"                             \
+    "movs   r1, #0\n\t"
+/* Chunk end (r5 reached 0 or went negative): T + acc/4096 (exact: every product is a multiple of
+ * 4096 and a chunk's sum stays below 2^31 in magnitude). r5 = p * 2^26 - (chunks left) counts the
+ * chunk's p passes down: 0 (flags EQ) is the last chunk -> requantize; below 0 (label 12): store T,
+ * start the next chunk of sixteen passes (r5 = 2^30 - (chunks left - 1)) and loop. */
+#define EA_D4_LOOPEND                               \
+    "subs   r5, r5, #0x04000000\n\t"                \
+    "bgt    11b\n\t"                                \
+    "ldrd   r9, r10, [sp, #52]\n\t"                 \
+    "add    r0, r9, r0, asr #12\n\t"                \
+    "add    r1, r10, r1, asr #12\n\t"               \
+    "bne    12f\n\t"
+#define EA_D4_COLD                                  \
+    "12:\n\t"                                       \
+    "strd   r0, r1, [sp, #52]\n\t"                  \
+    "movs   r0, #0\n\t"                             \
+    "movs   r1, #0\n\t"                             \
+    "add    r5, r5, #0x40000000\n\t"                \
+    "adds   r5, r5, #1\n\t"                         \
+    "b      11b\n\t"
 
 EA_DBLK_ATTR void ea_dblk_w4(EA_DBLK_PARAM)
 {
-    __asm__ volatile(EA_DBLK_BODY("mov    lr, #0x000F000F\n\t", EA_DBLK_CORR, EA_D4_STEP, EA_D4_STEP));
+    __asm__ volatile(EA_DBLK_BODY("mov    lr, #0xF000F000\n\t", EA_D4_START, EA_D4_STEP, EA_D4_STEP, EA_D4_LOOPEND,
+                                  EA_D4_COLD));
 }
 #else
 void ea_dblk_w4(const ea_dense_args_t *a)
@@ -25,40 +53,69 @@ void ea_dblk_w4(const ea_dense_args_t *a)
 }
 #endif
 
-/* Eight bytes a, b -> pairs (x0,x4) (x1,x5) (x2,x6) (x3,x7): PKH gathers [x0 x1 x4 x5] and
- * [x2 x3 x6 x7], then one extension per pair; s += the eight values (USADA8 for uint8, SMLAD of
- * the pairs for int8). */
-EA_INLINE int32_t ea_dwiden8x(uint32_t a, uint32_t b, int in_u8, uint32_t *c, int32_t s)
-{
-    const uint32_t t0 = ea_pkhbt(a, b), t1 = ea_pkhtb(b, a);
-    c[0] = in_u8 ? ea_uxtb16(t0) : ea_sxtb16(t0);
-    c[1] = in_u8 ? ea_uxtb16_r8(t0) : ea_sxtb16_r8(t0);
-    c[2] = in_u8 ? ea_uxtb16(t1) : ea_sxtb16(t1);
-    c[3] = in_u8 ? ea_uxtb16_r8(t1) : ea_sxtb16_r8(t1);
-    if (in_u8) {
-        return ea_usada8(b, ea_usada8(a, s));
+/* n (>= 1) groups of eight bytes a, b -> pairs (x0,x4) (x1,x5) (x2,x6) (x3,x7): PKH gathers
+ * [x0 x1 x4 x5] and [x2 x3 x6 x7], then one extension per pair; returns c past the last group.
+ * Cortex-M: 2 LDR (any alignment), 2 PKH, 4 extensions, one STM, SUBS/BNE per group. */
+#if defined(__ARM_FEATURE_DSP)
+#define EA_X8P_CORE(NAME, EXT)                                                                   \
+    __attribute__((naked, noinline)) static uint32_t *NAME(const uint8_t *x __attribute__((unused)), \
+                                                           uint32_t *c __attribute__((unused)),  \
+                                                           int32_t n __attribute__((unused)))    \
+    {                                                                                           \
+        __asm__ volatile("push   {r4-r6, lr}\n\t"                                                \
+                         "1:\n\t"                                                               \
+                         "ldr    r4, [r0], #4\n\t"                                              \
+                         "ldr    r6, [r0], #4\n\t"                                              \
+                         "pkhbt  r5, r4, r6, lsl #16\n\t"                                       \
+                         "pkhtb  r6, r6, r4, asr #16\n\t"                                       \
+                         EXT "   r3, r5\n\t" EXT "   r4, r5, ror #8\n\t"                        \
+                         EXT "   r5, r6\n\t" EXT "   r6, r6, ror #8\n\t"                        \
+                         "stmia  r1!, {r3-r6}\n\t"                                              \
+                         "subs   r2, r2, #1\n\t"                                                \
+                         "bne    1b\n\t"                                                        \
+                         "mov    r0, r1\n\t"                                                    \
+                         "pop    {r4-r6, pc}\n\t");                                             \
     }
-    s = ea_smlad(c[0], 0x00010001u, s);
-    s = ea_smlad(c[1], 0x00010001u, s);
-    s = ea_smlad(c[2], 0x00010001u, s);
-    return ea_smlad(c[3], 0x00010001u, s);
+EA_X8P_CORE(ea_x8p_s8, "sxtb16")
+EA_X8P_CORE(ea_x8p_u8, "uxtb16")
+#else
+static uint32_t *ea_x8p(const uint8_t *x, uint32_t *c, int32_t n, int in_u8)
+{
+    for (; n > 0; n--, x += 8, c += 4) {
+        const uint32_t a = ea_ld32(x), b = ea_ld32(x + 4);
+        const uint32_t t0 = ea_pkhbt(a, b), t1 = ea_pkhtb(b, a);
+        c[0] = in_u8 ? ea_uxtb16(t0) : ea_sxtb16(t0);
+        c[1] = in_u8 ? ea_uxtb16_r8(t0) : ea_sxtb16_r8(t0);
+        c[2] = in_u8 ? ea_uxtb16(t1) : ea_sxtb16(t1);
+        c[3] = in_u8 ? ea_uxtb16_r8(t1) : ea_sxtb16_r8(t1);
+    }
+    return c;
 }
+static uint32_t *ea_x8p_s8(const uint8_t *x, uint32_t *c, int32_t n)
+{
+    return ea_x8p(x, c, n, 0);
+}
+static uint32_t *ea_x8p_u8(const uint8_t *x, uint32_t *c, int32_t n)
+{
+    return ea_x8p(x, c, n, 1);
+}
+#endif
 
+/* Returns 0: the int4 loop needs no sum(x) (no offset). */
 EA_INLINE int32_t ea_dwiden4(const uint8_t *x, int32_t K, int in_u8, uint32_t *c)
 {
-    const int32_t full = K >> 3, ng = (K + 7) >> 3;
-    uint8_t t[8]; /* a last partial group, zero-padded */
-    int32_t g, s = 0;
-    if (ng > full) {
+    const int32_t full = K >> 3;
+    if (full > 0) {
+        c = in_u8 ? ea_x8p_u8(x, c, full) : ea_x8p_s8(x, c, full);
+    }
+    if (K & 7) { /* the last partial group, zero-padded */
+        uint8_t t[8];
         memset(t, 0, sizeof t);
         memcpy(t, x + 8 * full, (size_t)(K & 7));
-    }
-    for (g = 0; g < ng; g++, c += 4) {
-        const uint8_t *src = g < full ? x + 8 * g : t;
-        s = ea_dwiden8x(ea_ld32(src), ea_ld32(src + 4), in_u8, c, s);
+        c = in_u8 ? ea_x8p_u8(t, c, 1) : ea_x8p_s8(t, c, 1);
     }
     ea_dzero8(c);
-    return s;
+    return 0;
 }
 
 int32_t ea_dwiden_s8_w4(const uint8_t *x, int32_t K, uint32_t *col)

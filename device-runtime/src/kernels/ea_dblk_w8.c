@@ -23,7 +23,7 @@
 
 EA_DBLK_ATTR void ea_dblk_w8(EA_DBLK_PARAM)
 {
-    __asm__ volatile(EA_DBLK_BODY("", "", EA_D8_STEP, EA_D8_STEP));
+    __asm__ volatile(EA_DBLK_BODY("", "", EA_D8_STEP, EA_D8_STEP, EA_DBLK_LOOPEND, ""));
 }
 #else
 void ea_dblk_w8(const ea_dense_args_t *a)

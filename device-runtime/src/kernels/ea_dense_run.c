@@ -54,8 +54,8 @@ void ea_dense_run(int32_t K, int32_t out_n, const void *in, const uint8_t *w, in
 {
     uint8_t *o = (uint8_t *)out;
     const int32_t Kp = (K + 15) & ~15; /* elements per MAC loop pass: 16 */
-    const int32_t rb = Kp * wbits / 8;
-    const int32_t rowb = ea_packed_row_bytes(K, wbits);
+    const int32_t rb = (Kp >> 3) * wbits;
+    const int32_t rowb = (K * wbits + 7) >> 3; /* ea_packed_row_bytes for 0 < K <= EA_MAX_FANIN */
     const int32_t over = rb - rowb;
     uint8_t *tail = (uint8_t *)(scratch + Kp / 2);
     int32_t nsafe = out_n, sum;
@@ -70,9 +70,12 @@ void ea_dense_run(int32_t K, int32_t out_n, const void *in, const uint8_t *w, in
         return;
     }
     sum = widen((const uint8_t *)in, K, scratch);
-    a.corr = wbits == 8 ? 0 : sum * (wbits == 4 ? 8 : 2);
+    a.corr = wbits == 2 ? 2 * sum : 0;
     a.x = scratch;
     a.nloop = Kp >> 4;
+    if (wbits == 4) { /* chunks of at most 16 passes, the short one first (ea_dblk.h) */
+        a.nloop = ((((a.nloop - 1) & 15) + 1) << 26) - ((a.nloop - 1) >> 4);
+    }
     a.lo = rq->act_min;
     a.hi = rq->act_max;
     a.mode = (a.lo == 0 && a.hi == 255) ? EA_DMODE_U8 : ((a.lo == -128 && a.hi == 127) ? EA_DMODE_S8 : EA_DMODE_ANY);
