@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -51,6 +51,8 @@ import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
  */
 public final class MqttBridge implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(MqttBridge.class.getName());
+  /** No PUBACK for this long while a publish waits on a live connection: the publisher gets a new connection. */
+  static final long STALL_LIMIT_MS = 20_000;
 
   private final HilConfig cfg;
   private final String url;
@@ -67,7 +69,6 @@ public final class MqttBridge implements AutoCloseable {
     return t;
   });
   private final StallWatchdog watchdog = new StallWatchdog(STALL_LIMIT_MS, System::currentTimeMillis);
-  static final long STALL_LIMIT_MS = 20_000;
   private final Map<String, MqttAsyncClient> boardClients = new ConcurrentHashMap<>();
   private final Map<String, String> boardStatus = new ConcurrentHashMap<>();
   private MqttAsyncClient main;
@@ -172,7 +173,7 @@ public final class MqttBridge implements AutoCloseable {
     if (c == null || !watchdog.stalled(c.isConnected())) {
       return;
     }
-    LOG.log(Level.WARNING, "MQTT publisher connected but {0} message(s) unacknowledged for {1} ms; reconnecting",
+    LOG.log(Level.WARNING, "MQTT publisher connected but no acknowledgement for {1} ms with {0} message(s) waiting; reconnecting",
         new Object[] {watchdog.outstanding(), watchdog.stalledMs(true)});
     try {
       c.disconnectForcibly(0, 1000, false);

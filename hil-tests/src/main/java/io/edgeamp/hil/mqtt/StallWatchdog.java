@@ -11,20 +11,23 @@ import java.util.function.LongSupplier;
  * results queued behind it; a new connection brings it back (Paho resends what its persistence holds).
  *
  * <p>Tracks when each QoS 1 publish was handed to the client until its delivery completes. The client
- * has stalled when, while connected, the oldest outstanding publish has waited longer than the limit,
- * counted from the later of its send and the last (re)connect: messages buffered while the broker was
- * down are not counted before the connection is back.
+ * has stalled when, while connected, nothing was delivered for longer than the limit although a publish
+ * has been waiting at least that long. Both are counted from the last (re)connect at the earliest, so
+ * messages buffered while the broker was down do not count before the connection is back, and a long
+ * backlog that is being delivered (progress) is not a stall however old its oldest message is.
  */
 final class StallWatchdog {
   private final long limitMs;
   private final LongSupplier clockMs;
   private final Map<Object, Long> outstanding = new ConcurrentHashMap<>();
   private volatile long connectedAt;
+  private volatile long progressAt;
 
   StallWatchdog(long limitMs, LongSupplier clockMs) {
     this.limitMs = limitMs;
     this.clockMs = clockMs;
     this.connectedAt = clockMs.getAsLong();
+    this.progressAt = connectedAt;
   }
 
   void sent(Object token) {
@@ -32,11 +35,14 @@ final class StallWatchdog {
   }
 
   void delivered(Object token) {
-    outstanding.remove(token);
+    if (outstanding.remove(token) != null) {
+      progressAt = clockMs.getAsLong();
+    }
   }
 
   void connected() {
     connectedAt = clockMs.getAsLong();
+    progressAt = connectedAt;
   }
 
   /** After a forced reconnect: Paho resends from its persistence under new tokens, so start over. */
@@ -49,7 +55,7 @@ final class StallWatchdog {
     return outstanding.size();
   }
 
-  /** Milliseconds the oldest outstanding publish has waited on a live connection, or 0. */
+  /** Milliseconds without a delivery while a publish waits on a live connection, or 0. */
   long stalledMs(boolean clientConnected) {
     if (!clientConnected || outstanding.isEmpty()) {
       return 0;
@@ -58,7 +64,10 @@ final class StallWatchdog {
     for (long t : outstanding.values()) {
       oldest = Math.min(oldest, t);
     }
-    return Math.max(0, clockMs.getAsLong() - Math.max(oldest, connectedAt));
+    long now = clockMs.getAsLong();
+    long waiting = now - Math.max(oldest, connectedAt);
+    long noProgress = now - progressAt;
+    return Math.max(0, Math.min(waiting, noProgress));
   }
 
   boolean stalled(boolean clientConnected) {

@@ -38,6 +38,22 @@ class StallWatchdogTest {
   }
 
   @Test
+  void aBacklogThatKeepsMovingIsNotAStallHoweverOldItsOldestMessage() {
+    Object[] backlog = new Object[100];
+    for (int i = 0; i < backlog.length; i++) {
+      backlog[i] = new Object();
+      w.sent(backlog[i]);
+    }
+    for (int i = 0; i < backlog.length - 1; i++) {
+      now.addAndGet(1_000); // one acknowledgement per second: slow, but moving
+      w.delivered(backlog[i + 1]);
+      assertFalse(w.stalled(true), "progress at " + i + " s");
+    }
+    now.addAndGet(20_001); // then nothing for 20 s while the first still waits
+    assertTrue(w.stalled(true));
+  }
+
+  @Test
   void waitingWhileDisconnectedIsNotAStallUntilTheConnectionHasBeenBackLongEnough() {
     w.sent(new Object()); // buffered while the broker is down
     now.addAndGet(120_000);
