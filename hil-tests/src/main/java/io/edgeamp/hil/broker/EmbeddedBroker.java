@@ -70,6 +70,9 @@ public final class EmbeddedBroker implements AutoCloseable {
    */
   public synchronized void start(String host, int port, String username, char[] password, Path keyStore,
       char[] keyStorePassword, int tlsPort) {
+    if (port <= 0) {
+      throw new IllegalArgumentException("embedded broker needs a fixed port (clients and sessions find it again after a restart), got " + port);
+    }
     try {
       Files.createDirectories(dataDir);
       if (loader == null) {
@@ -109,9 +112,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         Class<?> cls = loader.loadClass("io.moquette.broker.Server");
         server = cls.getConstructor().newInstance();
         cls.getMethod("startServer", Properties.class).invoke(server, p);
-        // Moquette 0.17's getPort() reads a HashMap that its Netty thread may still be filling
-        // (a ConcurrentModificationException seen in CI); the port we asked for is the answer anyway.
-        this.port = port > 0 ? port : boundPort(cls);
+        // Not Moquette 0.17's getPort(): it reads a HashMap that its Netty thread may still be filling
+        // (a ConcurrentModificationException seen in CI), and the port we asked for is the answer anyway.
+        this.port = port;
         Class<?> handlerType = loader.loadClass("io.moquette.interception.InterceptHandler");
         cls.getMethod("addInterceptHandler", handlerType).invoke(server, publishInterceptor(handlerType));
       } finally {
@@ -122,19 +125,6 @@ public final class EmbeddedBroker implements AutoCloseable {
     } catch (Exception e) {
       Throwable c = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;
       throw new HilException(500, "embedded MQTT broker failed to start on port " + port + ": " + c, c);
-    }
-  }
-
-  private int boundPort(Class<?> cls) throws ReflectiveOperationException, InterruptedException {
-    for (int attempt = 0; ; attempt++) {
-      try {
-        return (Integer) cls.getMethod("getPort").invoke(server);
-      } catch (java.lang.reflect.InvocationTargetException e) {
-        if (!(e.getCause() instanceof java.util.ConcurrentModificationException) || attempt == 20) {
-          throw e;
-        }
-        Thread.sleep(50);
-      }
     }
   }
 

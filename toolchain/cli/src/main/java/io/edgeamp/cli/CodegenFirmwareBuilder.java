@@ -4,6 +4,7 @@ import io.edgeamp.codegen.Codegen;
 import io.edgeamp.core.quant.QTensor;
 import io.edgeamp.core.quant.QuantizedModel;
 import io.edgeamp.hil.driver.CommandDriver;
+import io.edgeamp.hil.job.Firmware;
 import io.edgeamp.hil.suite.FirmwareBuilder;
 import io.edgeamp.hil.suite.Suite;
 import io.edgeamp.hil.suite.SuiteException;
@@ -14,8 +15,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -106,14 +105,9 @@ final class CodegenFirmwareBuilder implements FirmwareBuilder {
     return new Built(elf, vs, c.entry.model != null ? c.entry.model : r.modelName());
   }
 
-  /** Short stable key of an argument list (first 8 bytes of its SHA-256). */
+  /** Short stable key of an argument list (the first 16 hex digits of its SHA-256). */
   static String argsKey(List<String> args) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(String.join("\u0000", args).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Firmware.sha256(String.join("\u0000", args).getBytes(StandardCharsets.UTF_8)).substring(0, 16);
   }
 
   private static void run(List<String> args, String what) {

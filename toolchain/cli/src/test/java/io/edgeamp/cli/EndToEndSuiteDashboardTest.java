@@ -10,9 +10,6 @@ import io.edgeamp.hil.HilConfig;
 import io.edgeamp.hil.HilServer;
 import io.edgeamp.hil.fleet.FleetFeed;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,23 +29,8 @@ import org.junit.jupiter.api.Test;
  * --latency-table` uses them as the allocator's latency costs.
  */
 class EndToEndSuiteDashboardTest {
-  static final Path REPO = Path.of("../..").toAbsolutePath().normalize();
-  static final String[] BOARDS = {"qemu-mps2-an385", "qemu-mps2-an386", "qemu-mps2-an500", "qemu-mps3-an547"};
-
-  private static String[] run(String... args) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    int rc;
-    try {
-      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      rc = Toolchain.commandLine().execute(args);
-    } finally {
-      System.setOut(old);
-    }
-    String out = buf.toString(StandardCharsets.UTF_8);
-    System.out.println(out);
-    return new String[] {Integer.toString(rc), out};
-  }
+  static final Path REPO = HilSuiteCommandTest.REPO;
+  static final String[] BOARDS = HilSuiteCommandTest.BOARDS;
 
   @Test
   void shippedEndToEndSuiteReachesMqttAndTheDashboard() throws Exception {
@@ -75,7 +57,7 @@ class EndToEndSuiteDashboardTest {
       Path token = dir.resolve("token");
       Files.writeString(token, server.token());
       Path json = dir.resolve("results.json");
-      String[] r = run("hil", "test", REPO.resolve("hil-tests/suites/end-to-end.yaml").toString(), "--server", server.baseUrl(),
+      String[] r = HilSuiteCommandTest.run("hil", "test", REPO.resolve("hil-tests/suites/end-to-end.yaml").toString(), "--server", server.baseUrl(),
           "--token-file", token.toString(), "--repo", REPO.toString(), "--work", dir.resolve("work").toString(),
           "--junit-xml", dir.resolve("junit.xml").toString(), "--json-out", json.toString());
       assertEquals("0", r[0], r[1]);
@@ -122,7 +104,7 @@ class EndToEndSuiteDashboardTest {
       Path tableFile = dir.resolve("latency-table.json");
       Files.writeString(tableFile, table.encodePrettily());
       Path q = dir.resolve("requantize");
-      String[] qr = run("quantize", "--task", "classification", "--zoo", "CLS_4k_NPU", "--epochs", "5", "--board", "qemu-mps2-an386",
+      String[] qr = HilSuiteCommandTest.run("quantize", "--task", "classification", "--zoo", "CLS_4k_NPU", "--epochs", "5", "--board", "qemu-mps2-an386",
           "--latency-table", tableFile.toString(), "--out", q.toString());
       assertEquals("0", qr[0], qr[1]);
       String report = Files.readString(q.resolve("artifact").resolve("report.json"));

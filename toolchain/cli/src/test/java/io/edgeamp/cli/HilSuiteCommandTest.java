@@ -27,7 +27,8 @@ class HilSuiteCommandTest {
   static final Path REPO = Path.of("../..").toAbsolutePath().normalize();
   static final String[] BOARDS = {"qemu-mps2-an385", "qemu-mps2-an386", "qemu-mps2-an500", "qemu-mps3-an547"};
 
-  private static String[] run(String... args) {
+  /** Runs the toolchain command line in this JVM; returns {exit code, what it printed}. */
+  static String[] run(String... args) {
     PrintStream old = System.out;
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     int rc;
