@@ -58,6 +58,40 @@ model_syms() { # widths...
   for b in "$@"; do echo "ea_conv_hx1_s8_w$b ea_conv_hx1_u8_w$b ea_dense_u8_w$b"; done
 }
 
+# Every allocation of REGR_13k's five layers over {8, 4, 2, 32} bits (4^5 = 1024): the kernels it
+# links are conv1 ea_conv_hx1_s8_wB (model input int8), conv2/conv3 ea_conv_hx1_u8_wB, dense1/dense2
+# ea_dense_u8_wB; a 32-bit layer runs ea_conv_hx1_f32 / ea_dense_f32, with ea_dequantize_{s8,u8}_f32
+# in front when its input comes from an NPU layer (or the int8 model input) and ea_quantize_f32
+# behind when an NPU layer follows. Prints "max_bytes allocation" and "max over NPU-only allocations".
+alloc_max() {
+  local best=0 best_a="" npu_best=0 npu_a="" a b i syms size
+  local kinds=(conv conv conv dense dense)
+  for a in $(seq 0 1023); do
+    syms="ea_conv_hx1_scratch_bytes ea_dense_scratch_bytes"
+    local bits=()
+    for i in 0 1 2 3 4; do bits[i]=$(( (a >> (2 * i)) & 3 )); done
+    local npu_only=1
+    for i in 0 1 2 3 4; do
+      case ${bits[i]} in 0) b=8 ;; 1) b=4 ;; 2) b=2 ;; 3) b=32 ;; esac
+      if [ "$b" = 32 ]; then
+        npu_only=0
+        if [ "${kinds[i]}" = conv ]; then syms+=" ea_conv_hx1_f32"; else syms+=" ea_dense_f32"; fi
+        if [ "$i" = 0 ]; then syms+=" ea_dequantize_s8_f32"; elif [ "${bits[i-1]}" != 3 ]; then syms+=" ea_dequantize_u8_f32"; fi
+        if [ "$i" != 4 ] && [ "${bits[i+1]}" != 3 ]; then syms+=" ea_quantize_f32"; fi
+      elif [ "$i" = 0 ]; then syms+=" ea_conv_hx1_s8_w$b"
+      elif [ "${kinds[i]}" = conv ]; then syms+=" ea_conv_hx1_u8_w$b"
+      else syms+=" ea_dense_u8_w$b"; fi
+    done
+    # shellcheck disable=SC2086
+    size=$(link_size $syms)
+    if [ "$size" -gt "$best" ]; then best=$size; best_a="${bits[*]}"; fi
+    if [ $npu_only = 1 ] && [ "$size" -gt "$npu_best" ]; then npu_best=$size; npu_a="${bits[*]}"; fi
+  done
+  name() { local o="" x; for x in $1; do case $x in 0) o+="8/" ;; 1) o+="4/" ;; 2) o+="2/" ;; 3) o+="32/" ;; esac; done; echo "${o%/}"; }
+  echo "$best $(name "$best_a")"
+  echo "$npu_best $(name "$npu_a")"
+}
+
 per_mac() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == 0) print "n/a"; else printf "%.2f", a / b }'; }
 {
   echo "# Kernel benchmark (REGR_13k layer shapes)"
@@ -117,6 +151,9 @@ per_mac() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == 0) print "n/a";
   done
   # shellcheck disable=SC2046
   echo "| all three widths in every layer kind (mixed-precision worst case) | | | | $(link_size $(model_syms 8 4 2)) |"
+  mapfile -t am < <(alloc_max)
+  echo "| largest over all 1024 allocations of REGR_13k's layers to {8, 4, 2, 32} bits (conv1/conv2/conv3/dense1/dense2: ${am[0]#* }) | | | | ${am[0]%% *} |"
+  echo "| largest over the 243 NPU-only allocations ({8, 4, 2} bits; ${am[1]#* }) | | | | ${am[1]%% *} |"
   q=$(link_size ea_quantize_f32); d=$(link_size ea_dequantize_u8_f32); f=$(link_size ea_dense_f32)
   echo
   echo "Float boundary kernels if a layer runs on the CPU: ea_quantize_f32 $q, ea_dequantize_u8_f32 $d, ea_dense_f32 $f bytes."

@@ -290,7 +290,8 @@ EA_INLINE void ea_dense_body(int32_t K, int32_t out_n, const void *in, int in_u8
 {
 #if EA_USE_DSP
     ea_dense_run(K, out_n, in, w, wbits, bias, rq, scratch, out,
-                 wbits == 8 ? ea_dblk_w8 : (wbits == 4 ? ea_dblk_w4 : ea_dblk_w2),
+                 wbits == 8 ? ((((uintptr_t)w | (uint32_t)K) & 3u) == 0 ? ea_dblk_w8 : ea_dblk_w8u)
+                            : (wbits == 4 ? ea_dblk_w4 : ea_dblk_w2),
                  in_u8 ? (wbits == 8 ? ea_dwiden_u8_w8 : (wbits == 4 ? ea_dwiden_u8_w4 : ea_dwiden_u8_w2))
                        : (wbits == 8 ? ea_dwiden_s8_w8 : (wbits == 4 ? ea_dwiden_s8_w4 : ea_dwiden_s8_w2)));
 #else

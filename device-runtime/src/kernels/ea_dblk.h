@@ -61,7 +61,8 @@ typedef struct {
 /* Clamp modes. */
 enum { EA_DMODE_U8 = 0, EA_DMODE_S8 = 1, EA_DMODE_ANY = 2 };
 
-void ea_dblk_w8(const ea_dense_args_t *a);
+void ea_dblk_w8(const ea_dense_args_t *a);  /* rows word-aligned (w and rowb multiples of 4) */
+void ea_dblk_w8u(const ea_dense_args_t *a); /* rows on any byte */
 void ea_dblk_w4(const ea_dense_args_t *a);
 void ea_dblk_w2(const ea_dense_args_t *a);
 

@@ -3,10 +3,12 @@
  * the C emulation used on the host.
  *
  * Registers in the assembly (Armv7E-M / Armv8-M Mainline DSP, Thumb-2):
- *   MAC loop:  r0, r1 accumulators of rows a, b    r2  row a pointer (row b at r2 + r3 after
- *              the post-increment: r3 = rowb - 4)   r4  input pointer   r5 loop counter
- *              r6-r9 four widened input words (LDM) r10, r11 weight words of rows a, b
- *              r12 unpacked weight pair             lr  pair mask (int4/int2)
+ *   MAC loop:  r0, r1 accumulators of rows a, b    r2  row a pointer
+ *              r3  int4/int2: row b at r2 + r3 after the post-increment (r3 = rowb - 4);
+ *                  int8: row b pointer (two words of row a per LDRD, row b by LDR)
+ *              r4  input pointer   r5 loop counter  r6-r9 four widened input words (LDM)
+ *              r10, r11 weight words of rows a, b (int8: row a's two words, r12 row b's)
+ *              r12 unpacked weight pair             lr  pair mask (int4/int2), unpacked pair (int8)
  *   row pair tail: r4 bias, r5 mode, r6 out, r7 mult, r8 shift pointers (one LDM/STM of the
  *              frame), r9/r10 m then v, r11/r12 n then n - 33.
  * Frame at sp: the first twelve words of ea_dense_args_t (bias, mode, out, mult, shift, x, nloop,
@@ -32,17 +34,17 @@ typedef char ea_dense_args_layout_check[sizeof(void *) == 4 && sizeof(ea_dense_a
 #define EA_DBLK_ATTR __attribute__((naked))
 #define EA_DBLK_PARAM const ea_dense_args_t *a __attribute__((unused))
 
-/* Entry: save, copy the frame, row pointer and offset, SETUP (the mask), then the first row pair's
+/* Entry: save, copy the frame, row pointer and rowb, SETUP (r3 and the mask), then the first row pair's
  * start values (label 21: also the loop back from the tail), then the MAC loop (label 11):
  * STEP1 STEP2 per pass (sixteen input elements), LOOPEND; COLD goes after the slow paths.
- * CORR subtracts the offset correction (int2) or sets int4's chunk accumulators. */
-#define EA_DBLK_BODY(SETUP, CORR, STEP1, STEP2, LOOPEND, COLD) \
+ * CORR subtracts the offset correction (int2) or sets int4's chunk accumulators; ADV moves
+ * int8's row b pointer to the next pair. */
+#define EA_DBLK_BODY(SETUP, CORR, STEP1, STEP2, LOOPEND, ADV, COLD) \
     "push   {r4-r11, lr}\n\t"                           \
     "sub    sp, sp, #60\n\t"                            \
     "ldmia  r0!, {r1-r12}\n\t"                          \
     "stmia  sp, {r1-r12}\n\t"                           \
     "ldrd   r2, r3, [r0]\n\t"       /* w, rowb */       \
-    "sub    r3, r3, #4\n\t"                             \
     SETUP                                               \
     "ldmia  sp, {r4-r8}\n\t"                            \
     "21:\n\t"                                           \
@@ -86,6 +88,7 @@ typedef char ea_dense_args_layout_check[sizeof(void *) == 4 && sizeof(ea_dense_a
     "ldrd   r9, r10, [sp, #28]\n\t" /* delta, out_end */ \
     "cmp    r6, r10\n\t"                                \
     "add    r2, r2, r9\n\t"                             \
+    ADV                                                 \
     "bne    21b\n\t"                                    \
     "add    sp, sp, #60\n\t"                            \
     "pop    {r4-r11, pc}\n\t"                           \
@@ -125,6 +128,9 @@ typedef char ea_dense_args_layout_check[sizeof(void *) == 4 && sizeof(ea_dense_a
     "pop    {r0-r3, r12, lr}\n\t"                       \
     "b      43b\n\t"                                    \
     COLD
+
+/* r3 = rowb - 4: row b's offset from row a after the post-increment (int4/int2). */
+#define EA_DBLK_ROWB_OFFSET "sub    r3, r3, #4\n\t"
 
 /* Loop end of int8/int2: nloop passes. */
 #define EA_DBLK_LOOPEND                                 \

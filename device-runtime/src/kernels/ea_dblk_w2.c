@@ -22,7 +22,8 @@
 
 EA_DBLK_ATTR void ea_dblk_w2(EA_DBLK_PARAM)
 {
-    __asm__ volatile(EA_DBLK_BODY("mov    lr, #0x00030003\n\t", EA_DBLK_CORR, EA_D2_STEP, "", EA_DBLK_LOOPEND, ""));
+    __asm__ volatile(EA_DBLK_BODY(EA_DBLK_ROWB_OFFSET "mov    lr, #0x00030003\n\t", EA_DBLK_CORR, EA_D2_STEP, "",
+                                  EA_DBLK_LOOPEND, "", ""));
 }
 #else
 void ea_dblk_w2(const ea_dense_args_t *a)

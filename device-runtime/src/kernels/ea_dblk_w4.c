@@ -43,8 +43,8 @@
 
 EA_DBLK_ATTR void ea_dblk_w4(EA_DBLK_PARAM)
 {
-    __asm__ volatile(EA_DBLK_BODY("mov    lr, #0xF000F000\n\t", EA_D4_START, EA_D4_STEP, EA_D4_STEP, EA_D4_LOOPEND,
-                                  EA_D4_COLD));
+    __asm__ volatile(EA_DBLK_BODY(EA_DBLK_ROWB_OFFSET "mov    lr, #0xF000F000\n\t", EA_D4_START, EA_D4_STEP, EA_D4_STEP,
+                                  EA_D4_LOOPEND, "", EA_D4_COLD));
 }
 #else
 void ea_dblk_w4(const ea_dense_args_t *a)
