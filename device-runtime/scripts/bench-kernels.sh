@@ -52,28 +52,35 @@ link_size() { # symbols...
     -Wl,--unresolved-symbols=ignore-all "$lib" -o "$build/size.elf" >/dev/null 2>&1 \
     && arm-none-eabi-size -A "$build/size.elf" | awk '$1 == ".text" {print $2}'
 }
+# Kernels every REGR_13k model links whatever its widths: the scratch-size functions its
+# ea_model_init() checks, two max pools and the global average pool (uint8 after ReLU).
+model_fixed() { echo ea_conv_hx1_scratch_bytes ea_dense_scratch_bytes ea_maxpool_hx1_u8 ea_global_avgpool_u8; }
 model_syms() { # widths...
   local b
-  echo ea_conv_hx1_scratch_bytes ea_dense_scratch_bytes
+  model_fixed
   for b in "$@"; do echo "ea_conv_hx1_s8_w$b ea_conv_hx1_u8_w$b ea_dense_u8_w$b"; done
 }
 
-# Every allocation of REGR_13k's five layers over {8, 4, 2, 32} bits (4^5 = 1024): the kernels it
-# links are conv1 ea_conv_hx1_s8_wB (model input int8), conv2/conv3 ea_conv_hx1_u8_wB, dense1/dense2
-# ea_dense_u8_wB; a 32-bit layer runs ea_conv_hx1_f32 / ea_dense_f32, with ea_dequantize_{s8,u8}_f32
-# in front when its input comes from an NPU layer (or the int8 model input) and ea_quantize_f32
-# behind when an NPU layer follows. Prints "max_bytes allocation" and "max over NPU-only allocations".
+# Every allocation of REGR_13k's five weight layers over {8, 4, 2, 32} bits (4^5 = 1024): the kernels
+# it links are conv1 ea_conv_hx1_s8_wB (model input int8), conv2/conv3 ea_conv_hx1_u8_wB,
+# dense1/dense2 ea_dense_u8_wB, and always the two max pools and the global average pool
+# (ea_maxpool_hx1_u8, ea_global_avgpool_u8: the kernels a generated REGR_13k model.c calls); a
+# 32-bit layer runs ea_conv_hx1_f32 / ea_dense_f32, with ea_dequantize_{s8,u8}_f32 in front when its
+# input comes from an NPU layer (or the int8 model input), ea_quantize_f32 behind when an NPU layer
+# follows, and the float pools counted too (an over-count: a pool between NPU layers stays uint8).
+# Prints "max_bytes allocation" and "max over NPU-only allocations".
 alloc_max() {
   local best=0 best_a="" npu_best=0 npu_a="" a b i syms size
   local kinds=(conv conv conv dense dense)
   for a in $(seq 0 1023); do
-    syms="ea_conv_hx1_scratch_bytes ea_dense_scratch_bytes"
+    syms="$(model_fixed)"
     local bits=()
     for i in 0 1 2 3 4; do bits[i]=$(( (a >> (2 * i)) & 3 )); done
     local npu_only=1
     for i in 0 1 2 3 4; do
       case ${bits[i]} in 0) b=8 ;; 1) b=4 ;; 2) b=2 ;; 3) b=32 ;; esac
       if [ "$b" = 32 ]; then
+        if [ $npu_only = 1 ]; then syms+=" ea_maxpool_hx1_f32 ea_global_avgpool_f32"; fi
         npu_only=0
         if [ "${kinds[i]}" = conv ]; then syms+=" ea_conv_hx1_f32"; else syms+=" ea_dense_f32"; fi
         if [ "$i" = 0 ]; then syms+=" ea_dequantize_s8_f32"; elif [ "${bits[i-1]}" != 3 ]; then syms+=" ea_dequantize_u8_f32"; fi
@@ -138,7 +145,8 @@ per_mac() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == 0) print "n/a";
   echo "## .text of the kernels a REGR_13k model links (Cortex-M4, -Os, -ffunction-sections, --gc-sections)"
   echo
   echo "Linked with \`-nostdlib --gc-sections\` from the kernels a model calls (ea_conv_hx1_s8 for conv1,"
-  echo "ea_conv_hx1_u8 for conv2/conv3, ea_dense_u8, the scratch-size functions), so code the kernels"
+  echo "ea_conv_hx1_u8 for conv2/conv3, ea_dense_u8; whole model: also ea_maxpool_hx1_u8 and ea_global_avgpool_u8,"
+  echo "and the scratch-size functions), so code the kernels"
   echo "share is counted once; newlib's memcpy/memset are not included."
   echo
   echo "| weights | conv_hx1_s8 alone | conv_hx1_u8 alone | dense_u8 alone | whole model |"

@@ -289,11 +289,9 @@ EA_INLINE void ea_dense_body(int32_t K, int32_t out_n, const void *in, int in_u8
                              const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out)
 {
 #if EA_USE_DSP
-    ea_dense_run(K, out_n, in, w, wbits, bias, rq, scratch, out,
-                 wbits == 8 ? ((((uintptr_t)w | (uint32_t)K) & 3u) == 0 ? ea_dblk_w8 : ea_dblk_w8u)
-                            : (wbits == 4 ? ea_dblk_w4 : ea_dblk_w2),
-                 in_u8 ? (wbits == 8 ? ea_dwiden_u8_w8 : (wbits == 4 ? ea_dwiden_u8_w4 : ea_dwiden_u8_w2))
-                       : (wbits == 8 ? ea_dwiden_s8_w8 : (wbits == 4 ? ea_dwiden_s8_w4 : ea_dwiden_s8_w2)));
+    ea_dense_run(K, out_n, in, w, bias, rq, scratch, out,
+                 in_u8 ? (wbits == 8 ? &ea_dense_ops_u8_w8 : (wbits == 4 ? &ea_dense_ops_u8_w4 : &ea_dense_ops_u8_w2))
+                       : (wbits == 8 ? &ea_dense_ops_s8_w8 : (wbits == 4 ? &ea_dense_ops_s8_w4 : &ea_dense_ops_s8_w2)));
 #else
     const int32_t rowb = ea_packed_row_bytes(K, wbits);
     uint8_t *o = (uint8_t *)out;

@@ -16,9 +16,10 @@
  *                       nibble at the top of each halfword is its signed value times 4096, so no
  *                       offset. A chunk of at most 256 elements sums to a multiple of 4096 below
  *                       2^31 in magnitude (256 * 8 * 255 * 4096 < 2^31), so acc/4096 (ASR) is exact;
- *                       the chunks' quotients add up in the frame (T = bias + ...). nloop encodes
- *                       the chunks: (passes of the first chunk, 1..16) * 2^26 - (further chunks of
- *                       16 passes).
+ *                       the chunks' quotients add up in the frame (T), and the bias joins in the
+ *                       tail. Passes are 32 elements (four steps); nloop encodes the chunks:
+ *                       (passes of the first chunk, 1..8) * 2^26 - 2 * (further chunks of 8
+ *                       passes), so a row of at most 256 elements never leaves the loop early.
  *   int2 (16 per word): u = w ^ 0xAAAAAAAA (every crumb holds w+2 in [0,3]),
  *                       (u >> 2j) & 0x00030003 -> (w_j+2, w_j+8+2), j = 0..7
  * so one AND with a shifted operand per pair. The int2 offset adds 2*sum(x) to every dot product;
@@ -48,8 +49,8 @@ typedef struct {
     const int32_t *mult;   /* 12: m of the first row */
     const int8_t *shift;   /* 16: n of the first row */
     const uint32_t *x;     /* 20: widened input */
-    int32_t nloop;         /* 24: MAC loop passes, >= 1 (sixteen elements each: int8 4 words, int4 2, int2 1 per row);
-                            *     int4: chunk encoding above */
+    int32_t nloop;         /* 24: MAC loop passes, >= 1 (sixteen elements each: int8 4 words, int2 1 per row);
+                            *     int4: 32 elements (4 words per row) each, chunk encoding above */
     int32_t delta;         /* 28: 2*rowb - 4*words (row pointer advance after a row pair) */
     uint8_t *out_end;      /* 32: out + 2 * (number of row pairs) */
     int32_t corr;          /* 36: 2*sum(x) (int2), 0 (int8, int4) */
@@ -61,15 +62,14 @@ typedef struct {
 /* Clamp modes. */
 enum { EA_DMODE_U8 = 0, EA_DMODE_S8 = 1, EA_DMODE_ANY = 2 };
 
-void ea_dblk_w8(const ea_dense_args_t *a);  /* rows word-aligned (w and rowb multiples of 4) */
-void ea_dblk_w8u(const ea_dense_args_t *a); /* rows on any byte */
+void ea_dblk_w8(const ea_dense_args_t *a);
 void ea_dblk_w4(const ea_dense_args_t *a);
 void ea_dblk_w2(const ea_dense_args_t *a);
 
 /* Widen K input bytes into the pair order of the width's unpack (ea_dblk_w*.c, one function per
  * input type): ceil(K/G) groups of G/2 words (G = 32/bits, the last group zero-padded), then
- * eight zero words, which cover the padding to whole MAC-loop passes (16 elements). Returns sum(x) for
- * int2 (0 for int8 and int4). */
+ * zero words up to a whole MAC-loop pass (16 elements for int8, 32 for int4; int2's group is its
+ * pass). Returns sum(x) for int2 (0 for int8 and int4). */
 #define EA_DWIDEN_DECL(B)                                                     \
     int32_t ea_dwiden_s8_w##B(const uint8_t *x, int32_t K, uint32_t *col); \
     int32_t ea_dwiden_u8_w##B(const uint8_t *x, int32_t K, uint32_t *col);
@@ -80,22 +80,27 @@ EA_DWIDEN_DECL(2)
 typedef void (*ea_dblk_fn)(const ea_dense_args_t *a);
 typedef int32_t (*ea_dwiden_fn)(const uint8_t *x, int32_t K, uint32_t *col);
 
-/* Eight zero words at c (the padding after the widened input). */
-EA_INLINE void ea_dzero8(uint32_t *c)
+/* Zero words from c up to end: the widened input's padding to a whole MAC-loop pass (none when K
+ * fills its passes). */
+EA_INLINE void ea_dzero_to(uint32_t *c, const uint32_t *end)
 {
-    c[0] = 0;
-    c[1] = 0;
-    c[2] = 0;
-    c[3] = 0;
-    c[4] = 0;
-    c[5] = 0;
-    c[6] = 0;
-    c[7] = 0;
+    if (c < end) {
+        memset(c, 0, (size_t)(end - c) * sizeof *c);
+    }
 }
 
+/* One weight width and input type of the DSP dense path: its row-pair loop, its input widening
+ * and the width (defined beside each width's loop, ea_dblk_w*.c). */
+typedef struct {
+    ea_dblk_fn blk;
+    ea_dwiden_fn widen;
+    int32_t wbits;
+} ea_dense_ops_t;
+extern const ea_dense_ops_t ea_dense_ops_s8_w8, ea_dense_ops_u8_w8, ea_dense_ops_s8_w4, ea_dense_ops_u8_w4,
+    ea_dense_ops_s8_w2, ea_dense_ops_u8_w2;
+
 /* The DSP dense body (ea_dense_run.c). */
-void ea_dense_run(int32_t K, int32_t out_n, const void *in, const uint8_t *w, int wbits,
-                  const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out, ea_dblk_fn blk,
-                  ea_dwiden_fn widen);
+void ea_dense_run(int32_t K, int32_t out_n, const void *in, const uint8_t *w, const int32_t *bias,
+                  const ea_requant_t *rq, uint32_t *scratch, void *out, const ea_dense_ops_t *ops);
 
 #endif

@@ -3,24 +3,22 @@
  * the C emulation used on the host.
  *
  * Registers in the assembly (Armv7E-M / Armv8-M Mainline DSP, Thumb-2):
- *   MAC loop:  r0, r1 accumulators of rows a, b    r2  row a pointer
- *              r3  int4/int2: row b at r2 + r3 after the post-increment (r3 = rowb - 4);
- *                  int8: row b pointer (two words of row a per LDRD, row b by LDR)
- *              r4  input pointer   r5 loop counter  r6-r9 four widened input words (LDM)
- *              r10, r11 weight words of rows a, b (int8: row a's two words, r12 row b's)
- *              r12 unpacked weight pair             lr  pair mask (int4/int2), unpacked pair (int8)
+ *   MAC loop:  r0, r1 accumulators of rows a, b    r2  row a pointer (row b at r2 + r3 after
+ *              the post-increment: r3 = rowb - 4)   r4  input pointer   r5 loop counter
+ *              r6-r9 four widened input words (LDM) r10, r11 weight words of rows a, b
+ *              r12 unpacked weight pair             lr  pair mask (int4/int2)
  *   row pair tail: r4 bias, r5 mode, r6 out, r7 mult, r8 shift pointers (one LDM/STM of the
  *              frame), r9/r10 m then v, r11/r12 n then n - 33.
  * Frame at sp: the first twelve words of ea_dense_args_t (bias, mode, out, mult, shift, x, nloop,
- * delta, out_end, corr, lo, hi), one word of padding and two words (sp+52) for int4's bias plus
- * finished chunks, so sp stays 8-byte aligned for the call of the slow requantization
+ * delta, out_end, corr, lo, hi), one word of padding and two words (sp+52) for int4's finished
+ * chunks, so sp stays 8-byte aligned for the call of the slow requantization
  * (36 + 60 + 24 bytes pushed).
  *
  * Instructions per row pair outside the MAC loop (U8 clamp, n >= 33, non-NULL bias): 1 LDRD
  * (x, count), tail: 1 LDM + 1 LDRD + 2 LDRSB, 2 x (SUBS, BLT, SMMUL, ASR, ADD), CBNZ, 2 USAT,
- * 2 STRB, LDRD + CMP + ADD + BNE, then CBNZ + LDRD for the next bias, (int2: LDR + 2 SUB
- * for the offset correction; int4: STRD + 2 MOVS before the loop, LDRD + 2 ADD + BNE after it),
- * STM: 27 (int2: 30, int4: 34).
+ * 2 STRB, LDRD + CMP + ADD + BNE, then CBNZ + LDRD for the next bias, STM: 27 (int2: + LDR + 2 SUB
+ * for the offset correction: 30; int4: 2 MOVS instead of CBNZ + LDRD before the loop, BLT after it,
+ * CBZ + LDRD + 2 ADD for the bias in the tail: 32).
  */
 #ifndef EDGEAMP_EA_DBLK_IMPL_H
 #define EDGEAMP_EA_DBLK_IMPL_H
@@ -34,12 +32,12 @@ typedef char ea_dense_args_layout_check[sizeof(void *) == 4 && sizeof(ea_dense_a
 #define EA_DBLK_ATTR __attribute__((naked))
 #define EA_DBLK_PARAM const ea_dense_args_t *a __attribute__((unused))
 
-/* Entry: save, copy the frame, row pointer and rowb, SETUP (r3 and the mask), then the first row pair's
- * start values (label 21: also the loop back from the tail), then the MAC loop (label 11):
- * STEP1 STEP2 per pass (sixteen input elements), LOOPEND; COLD goes after the slow paths.
- * CORR subtracts the offset correction (int2) or sets int4's chunk accumulators; ADV moves
- * int8's row b pointer to the next pair. */
-#define EA_DBLK_BODY(SETUP, CORR, STEP1, STEP2, LOOPEND, ADV, COLD) \
+/* Entry: save, copy the frame, row pointer and rowb, SETUP (r3, the mask, int4's frame words), then
+ * the first row pair's START (label 21: also the loop back from the tail; the accumulators' start
+ * values), then the MAC loop (label 11): STEP1 STEP2 per pass, LOOPEND; TAILPRE right after the
+ * tail has the frame pointers back (int4 adds the bias there); COLD goes right after the return
+ * (within CBZ's reach of the tail). */
+#define EA_DBLK_BODY(SETUP, START, STEP1, STEP2, LOOPEND, TAILPRE, COLD) \
     "push   {r4-r11, lr}\n\t"                           \
     "sub    sp, sp, #60\n\t"                            \
     "ldmia  r0!, {r1-r12}\n\t"                          \
@@ -48,14 +46,7 @@ typedef char ea_dense_args_layout_check[sizeof(void *) == 4 && sizeof(ea_dense_a
     SETUP                                               \
     "ldmia  sp, {r4-r8}\n\t"                            \
     "21:\n\t"                                           \
-    "cbnz   r4, 23f\n\t"                                \
-    "movs   r0, #0\n\t"                                 \
-    "movs   r1, #0\n\t"                                 \
-    "b      22f\n\t"                                    \
-    "23:\n\t"                                           \
-    "ldrd   r0, r1, [r4], #8\n\t"                       \
-    "22:\n\t"                                           \
-    CORR                                                \
+    START                                               \
     "stmia  sp, {r4-r8}\n\t"                            \
     "ldrd   r4, r5, [sp, #20]\n\t"  /* x, passes */     \
     "11:\n\t"                                           \
@@ -64,6 +55,7 @@ typedef char ea_dense_args_layout_check[sizeof(void *) == 4 && sizeof(ea_dense_a
     LOOPEND                                             \
     /* requantization of the pair */                    \
     "ldmia  sp, {r4-r8}\n\t"                            \
+    TAILPRE                                             \
     "ldrd   r9, r10, [r7], #8\n\t"                      \
     "ldrsb  r11, [r8], #1\n\t"                          \
     "ldrsb  r12, [r8], #1\n\t"                          \
@@ -88,10 +80,10 @@ typedef char ea_dense_args_layout_check[sizeof(void *) == 4 && sizeof(ea_dense_a
     "ldrd   r9, r10, [sp, #28]\n\t" /* delta, out_end */ \
     "cmp    r6, r10\n\t"                                \
     "add    r2, r2, r9\n\t"                             \
-    ADV                                                 \
     "bne    21b\n\t"                                    \
     "add    sp, sp, #60\n\t"                            \
     "pop    {r4-r11, pc}\n\t"                           \
+    COLD                                                \
     "30:\n\t"                                           \
     "cmp    r5, #1\n\t"                                 \
     "bne    31f\n\t"                                    \
@@ -126,10 +118,9 @@ typedef char ea_dense_args_layout_check[sizeof(void *) == 4 && sizeof(ea_dense_a
     "bl     ea_rq_slow\n\t"                       \
     "lsl    r10, r0, #1\n\t"                            \
     "pop    {r0-r3, r12, lr}\n\t"                       \
-    "b      43b\n\t"                                    \
-    COLD
+    "b      43b\n\t"
 
-/* r3 = rowb - 4: row b's offset from row a after the post-increment (int4/int2). */
+/* r3 = rowb - 4: row b's offset from row a after the post-increment. */
 #define EA_DBLK_ROWB_OFFSET "sub    r3, r3, #4\n\t"
 
 /* Loop end of int8/int2: nloop passes. */
@@ -137,7 +128,17 @@ typedef char ea_dense_args_layout_check[sizeof(void *) == 4 && sizeof(ea_dense_a
     "subs   r5, r5, #1\n\t"                             \
     "bne    11b\n\t"
 
-/* int4/int2: acc -= corr */
+/* Pair start of int8/int2: the accumulators start at the bias (or zero). */
+#define EA_DBLK_BIAS_START                              \
+    "cbnz   r4, 23f\n\t"                                \
+    "movs   r0, #0\n\t"                                 \
+    "movs   r1, #0\n\t"                                 \
+    "b      22f\n\t"                                    \
+    "23:\n\t"                                           \
+    "ldrd   r0, r1, [r4], #8\n\t"                       \
+    "22:\n\t"
+
+/* int2: acc -= corr */
 #define EA_DBLK_CORR                                    \
     "ldr    r9, [sp, #36]\n\t"                          \
     "sub    r0, r0, r9\n\t"                             \
@@ -167,10 +168,11 @@ EA_INLINE void ea_dblk_emulated(const ea_dense_args_t *a, int wbits)
     const int32_t *mp = a->mult;
     const int8_t *np = a->shift;
     uint8_t *op = a->out;
-    /* int4: nloop = (passes of the first chunk) * 2^26 - (further chunks of 16 passes) */
+    /* int4: nloop = (passes of the first chunk) * 2^26 - 2 * (further chunks of 8 passes), passes
+     * of four steps (32 elements) */
     const int32_t p1 = (int32_t)(((uint32_t)a->nloop + 0x03FFFFFFu) >> 26);
-    const int32_t steps = wbits == 2 ? a->nloop : (wbits == 4 ? 2 * p1 : 2 * a->nloop);
-    const int32_t chunks = wbits == 4 ? 1 + (int32_t)(((uint32_t)p1 << 26) - (uint32_t)a->nloop) : 1;
+    const int32_t steps = wbits == 2 ? a->nloop : (wbits == 4 ? 4 * p1 : 2 * a->nloop);
+    const int32_t chunks = wbits == 4 ? 1 + (int32_t)((((uint32_t)p1 << 26) - (uint32_t)a->nloop) / 2u) : 1;
     const uint32_t off = 0xAAAAAAAAu, mask = 0x00030003u;
     do {
         int32_t acc[2], t[2], q, s, ch, ns = steps;

@@ -22,8 +22,8 @@
 
 EA_DBLK_ATTR void ea_dblk_w2(EA_DBLK_PARAM)
 {
-    __asm__ volatile(EA_DBLK_BODY(EA_DBLK_ROWB_OFFSET "mov    lr, #0x00030003\n\t", EA_DBLK_CORR, EA_D2_STEP, "",
-                                  EA_DBLK_LOOPEND, "", ""));
+    __asm__ volatile(EA_DBLK_BODY(EA_DBLK_ROWB_OFFSET "mov    lr, #0x00030003\n\t", EA_DBLK_BIAS_START EA_DBLK_CORR,
+                                  EA_D2_STEP, "", EA_DBLK_LOOPEND, "", ""));
 }
 #else
 void ea_dblk_w2(const ea_dense_args_t *a)
@@ -70,8 +70,7 @@ EA_INLINE int32_t ea_dwiden2(const uint8_t *x, int32_t K, int in_u8, uint32_t *c
     for (g = 0; g < ng; g++, c += 8) {
         s = ea_dwiden16(g < full ? x + 16 * g : t, in_u8, c, s);
     }
-    ea_dzero8(c);
-    return s;
+    return s; /* a group of sixteen is one MAC-loop pass: no padding words */
 }
 
 int32_t ea_dwiden_s8_w2(const uint8_t *x, int32_t K, uint32_t *col)
@@ -83,6 +82,9 @@ int32_t ea_dwiden_u8_w2(const uint8_t *x, int32_t K, uint32_t *col)
 {
     return ea_dwiden2(x, K, 1, col);
 }
+
+const ea_dense_ops_t ea_dense_ops_s8_w2 = {ea_dblk_w2, ea_dwiden_s8_w2, 2};
+const ea_dense_ops_t ea_dense_ops_u8_w2 = {ea_dblk_w2, ea_dwiden_u8_w2, 2};
 #else
 typedef int ea_dblk_w2_unused; /* portable builds use the C path of ea_conv_core.h */
 #endif

@@ -1,8 +1,10 @@
 /* ea_dblk_w4: row-pair loop of the DSP dense path for int4 weights (ea_dblk.h), and the widening
  * of the input vector into its pair order: (x_j, x_j+4), j = 0..3, per group of eight.
  * MAC loop: one step is one weight word of both rows against four input words (16 MACs,
- * 19 instructions: 1 LDM, 2 LDR, 8 AND, 8 SMLAD; no offset, see ea_dblk.h); two steps per pass,
- * then SUBS/BGT. */
+ * 19 instructions: 1 LDM, 2 LDR, 8 AND, 8 SMLAD; no offset, see ea_dblk.h); four steps per pass
+ * (32 elements, so the loop test costs 2 per 64 MACs), then SUBS/BGT.
+ * Row pair: the accumulators start at zero and the bias is added in the tail together with the
+ * 4096 scale (ADD with ASR #12), so a pair costs 2 instructions more than int8's, not 8. */
 #include "ea_dblk_impl.h"
 
 #if EA_USE_DSP
@@ -15,36 +17,73 @@
     EA_DBLK_PAIR(", lsl #8", "r7")                  \
     EA_DBLK_PAIR(", lsl #4", "r8")                  \
     EA_DBLK_PAIR("", "r9")
+#define EA_D4_PASS EA_D4_STEP EA_D4_STEP
 
-/* Row pair start: the bias (or zero) goes to the frame (T at sp+52), the chunk accumulators start at 0. */
+/* Once per call: the mask, and T (sp+52: the finished chunks' sums of a row pair) = 0. */
+#define EA_D4_SETUP                                 \
+    EA_DBLK_ROWB_OFFSET                             \
+    "mov    lr, #0xF000F000\n\t"                    \
+    "movs   r0, #0\n\t"                             \
+    "movs   r1, #0\n\t"                             \
+    "strd   r0, r1, [sp, #52]\n\t"
+/* Row pair start: the chunk accumulators start at 0. */
 #define EA_D4_START                                 \
-    "strd   r0, r1, [sp, #52]\n\t"                  \
     "movs   r0, #0\n\t"                             \
     "movs   r1, #0\n\t"
-/* Chunk end (r5 reached 0 or went negative): T + acc/4096 (exact: every product is a multiple of
- * 4096 and a chunk's sum stays below 2^31 in magnitude). r5 = p * 2^26 - (chunks left) counts the
- * chunk's p passes down: 0 (flags EQ) is the last chunk -> requantize; below 0 (label 12): store T,
- * start the next chunk of sixteen passes (r5 = 2^30 - (chunks left - 1)) and loop. */
+/* Pass end. r5 (nloop, ea_dblk.h) counts the chunk's passes down in units of 2^26: above 0 loop;
+ * 0 (flags EQ): the row's only chunk is done -> tail; below 0: a chunk of a longer row ended
+ * (label 12, cold). */
 #define EA_D4_LOOPEND                               \
     "subs   r5, r5, #0x04000000\n\t"                \
     "bgt    11b\n\t"                                \
-    "ldrd   r9, r10, [sp, #52]\n\t"                 \
+    "blt    12f\n\t"
+/* Tail, with r4 = bias pointer: acc = bias + acc/4096 (exact: every product is a multiple of 4096
+ * and a chunk's sum stays below 2^31 in magnitude). Label 16: acc is the finished dot product. */
+#define EA_D4_TAILPRE                               \
+    "cbz    r4, 15f\n\t"                            \
+    "ldrd   r9, r10, [r4], #8\n\t"                  \
     "add    r0, r9, r0, asr #12\n\t"                \
     "add    r1, r10, r1, asr #12\n\t"               \
-    "bne    12f\n\t"
+    "16:\n\t"
+/* 15: no bias. 12: a chunk of a row longer than 256 elements ended with r5 = -v: T += acc/4096;
+ * v even: v/2 chunks follow -> the next chunk of eight passes (r5 = 2^29 - (v - 2), or 2^29 - 1
+ * when it is the last, which ends at -1); v odd: that was the last chunk (14) -> acc = T, T = 0,
+ * add the bias, join the tail. */
 #define EA_D4_COLD                                  \
+    "15:\n\t"                                       \
+    "asr    r0, r0, #12\n\t"                        \
+    "asr    r1, r1, #12\n\t"                        \
+    "b      16b\n\t"                                \
     "12:\n\t"                                       \
-    "strd   r0, r1, [sp, #52]\n\t"                  \
+    "ldrd   r9, r10, [sp, #52]\n\t"                 \
+    "add    r9, r9, r0, asr #12\n\t"                \
+    "add    r10, r10, r1, asr #12\n\t"              \
     "movs   r0, #0\n\t"                             \
     "movs   r1, #0\n\t"                             \
-    "add    r5, r5, #0x40000000\n\t"                \
-    "adds   r5, r5, #1\n\t"                         \
-    "b      11b\n\t"
+    "tst    r5, #1\n\t"                             \
+    "bne    14f\n\t"                                \
+    "strd   r9, r10, [sp, #52]\n\t"                 \
+    "adds   r5, r5, #2\n\t"                         \
+    "add    r5, r5, #0x20000000\n\t"                \
+    "it     eq\n\t"                                 \
+    "subeq  r5, r5, #1\n\t"                         \
+    "b      11b\n\t"                                \
+    "14:\n\t"                                       \
+    "strd   r0, r1, [sp, #52]\n\t"                  \
+    "mov    r0, r9\n\t"                             \
+    "mov    r1, r10\n\t"                            \
+    "ldmia  sp, {r4-r8}\n\t"                        \
+    "cmp    r4, #0\n\t"                             \
+    "beq    16b\n\t"                                \
+    "ldrd   r9, r10, [r4], #8\n\t"                  \
+    "add    r0, r0, r9\n\t"                         \
+    "add    r1, r1, r10\n\t"                        \
+    "b      16b\n\t"
 
 EA_DBLK_ATTR void ea_dblk_w4(EA_DBLK_PARAM)
 {
-    __asm__ volatile(EA_DBLK_BODY(EA_DBLK_ROWB_OFFSET "mov    lr, #0xF000F000\n\t", EA_D4_START, EA_D4_STEP, EA_D4_STEP,
-                                  EA_D4_LOOPEND, "", EA_D4_COLD));
+    __asm__ volatile(EA_DBLK_BODY(EA_D4_SETUP, EA_D4_START, EA_D4_PASS, EA_D4_PASS, EA_D4_LOOPEND, EA_D4_TAILPRE,
+                                  EA_D4_COLD));
 }
 #else
 void ea_dblk_w4(const ea_dense_args_t *a)
@@ -105,6 +144,7 @@ static uint32_t *ea_x8p_u8(const uint8_t *x, uint32_t *c, int32_t n)
 EA_INLINE int32_t ea_dwiden4(const uint8_t *x, int32_t K, int in_u8, uint32_t *c)
 {
     const int32_t full = K >> 3;
+    const uint32_t *const end = c + (((K + 31) & ~31) >> 1); /* whole passes of 32 elements */
     if (full > 0) {
         c = in_u8 ? ea_x8p_u8(x, c, full) : ea_x8p_s8(x, c, full);
     }
@@ -114,7 +154,7 @@ EA_INLINE int32_t ea_dwiden4(const uint8_t *x, int32_t K, int in_u8, uint32_t *c
         memcpy(t, x + 8 * full, (size_t)(K & 7));
         c = in_u8 ? ea_x8p_u8(t, c, 1) : ea_x8p_s8(t, c, 1);
     }
-    ea_dzero8(c);
+    ea_dzero_to(c, end);
     return 0;
 }
 
@@ -127,6 +167,9 @@ int32_t ea_dwiden_u8_w4(const uint8_t *x, int32_t K, uint32_t *col)
 {
     return ea_dwiden4(x, K, 1, col);
 }
+
+const ea_dense_ops_t ea_dense_ops_s8_w4 = {ea_dblk_w4, ea_dwiden_s8_w4, 4};
+const ea_dense_ops_t ea_dense_ops_u8_w4 = {ea_dblk_w4, ea_dwiden_u8_w4, 4};
 #else
 typedef int ea_dblk_w4_unused; /* portable builds use the C path of ea_conv_core.h */
 #endif

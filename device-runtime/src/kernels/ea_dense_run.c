@@ -4,15 +4,14 @@
 #include "ea_dblk.h"
 
 #if EA_USE_DSP
-/* Rows c0 .. c0+n-1 (n >= 1), row c0 at w, rows rowb bytes apart, each readable as rb bytes.
- * The pairs go to the assembly in one call; an odd last row runs as a pair of itself (rowb 0) with
- * its parameters copied twice, keeping the first output. */
-static void ea_dense_rows(ea_dense_args_t *a, ea_dblk_fn blk, const uint8_t *w, int32_t rowb, int32_t rb, int32_t c0,
-                          int32_t n, const int32_t *bias, const ea_requant_t *rq, uint8_t *o)
+/* Rows c0 .. c1-1 (at least one), row c0 at w, a->rowb bytes apart (a->delta set to match): the
+ * pairs go to the assembly in one call; an odd last row runs as a pair of itself (rowb 0) with its
+ * parameters copied twice, keeping the first output. */
+static void ea_dense_rows(ea_dense_args_t *a, ea_dblk_fn blk, const uint8_t *w, int32_t c0, int32_t c1,
+                          const int32_t *bias, const ea_requant_t *rq, uint8_t *o)
 {
+    const int32_t n = c1 - c0, rowb = a->rowb;
     a->w = w;
-    a->rowb = rowb;
-    a->delta = 2 * rowb - rb;
     if (n >= 2) {
         a->mult = rq->mult + c0;
         a->shift = rq->shift + c0;
@@ -22,7 +21,7 @@ static void ea_dense_rows(ea_dense_args_t *a, ea_dblk_fn blk, const uint8_t *w, 
         blk(a);
     }
     if (n & 1) {
-        const int32_t c = c0 + n - 1;
+        const int32_t c = c1 - 1;
         int32_t b2[2], m2[2];
         int8_t n2[2];
         uint8_t o2[2];
@@ -37,23 +36,26 @@ static void ea_dense_rows(ea_dense_args_t *a, ea_dblk_fn blk, const uint8_t *w, 
         a->w = w + (n - 1) * rowb;
         a->rowb = 0;
         blk(a);
+        a->rowb = rowb;
         o[c] = o2[0];
     }
 }
 
 /* The input is widened once (pair order of the width, zero-padded to whole passes of the MAC
- * loop: 16 elements), then every row pair runs against it. Rows are
+ * loop: 32 elements for int4, 16 otherwise), then every row pair runs against it. Rows are
  * read in place as whole words (LDR: any alignment) including up to rb - rowb bytes past their
  * end, which meet zero inputs; the last rows, whose read would leave the weight array, run from
  * a zero-padded copy.
- *   scratch: widened input 2*kp16(K) bytes (plus the widening's eight zero words past it, which
- *            land in the next part) | copy of the last rows, < 2*kp16(K) bytes */
-void ea_dense_run(int32_t K, int32_t out_n, const void *in, const uint8_t *w, int wbits,
-                  const int32_t *bias, const ea_requant_t *rq, uint32_t *scratch, void *out, ea_dblk_fn blk,
-                  ea_dwiden_fn widen)
+ *   scratch: widened input 2*Kp bytes (plus the widening's zero words past it, which land in the
+ *            next part) | copy of the last rows, < 2*rb <= Kp bytes; 4*kp32(K) in all
+ *            (ea_dense_scratch_bytes) */
+void ea_dense_run(int32_t K, int32_t out_n, const void *in, const uint8_t *w, const int32_t *bias,
+                  const ea_requant_t *rq, uint32_t *scratch, void *out, const ea_dense_ops_t *ops)
 {
+    const int wbits = ops->wbits;
+    const ea_dblk_fn blk = ops->blk;
     uint8_t *o = (uint8_t *)out;
-    const int32_t Kp = (K + 15) & ~15; /* elements per MAC loop pass: 16 */
+    const int32_t Kp = wbits == 4 ? (K + 31) & ~31 : (K + 15) & ~15; /* whole MAC loop passes: 32 / 16 elements */
     const int32_t rb = (Kp >> 3) * wbits;
     const int32_t rowb = (K * wbits + 7) >> 3; /* ea_packed_row_bytes for 0 < K <= EA_MAX_FANIN */
     const int32_t over = rb - rowb;
@@ -69,12 +71,13 @@ void ea_dense_run(int32_t K, int32_t out_n, const void *in, const uint8_t *w, in
         }
         return;
     }
-    sum = widen((const uint8_t *)in, K, scratch);
+    sum = ops->widen((const uint8_t *)in, K, scratch);
     a.corr = wbits == 2 ? 2 * sum : 0;
     a.x = scratch;
     a.nloop = Kp >> 4;
-    if (wbits == 4) { /* chunks of at most 16 passes, the short one first (ea_dblk.h) */
-        a.nloop = ((((a.nloop - 1) & 15) + 1) << 26) - ((a.nloop - 1) >> 4);
+    if (wbits == 4) { /* passes of 32 in chunks of at most 8, the short one first (ea_dblk.h) */
+        const int32_t p = Kp >> 5;
+        a.nloop = ((((p - 1) & 7) + 1) << 26) - 2 * ((p - 1) >> 3);
     }
     a.lo = rq->act_min;
     a.hi = rq->act_max;
@@ -85,14 +88,25 @@ void ea_dense_run(int32_t K, int32_t out_n, const void *in, const uint8_t *w, in
             nsafe = 0;
         }
     }
-    if (nsafe > 0) {
-        ea_dense_rows(&a, blk, w, rowb, rb, 0, nsafe, bias, rq, o);
+    a.rowb = rowb;
+    a.delta = 2 * rowb - rb;
+    if (nsafe >= 2) { /* the row pairs read in place, straight to the assembly (the common case) */
+        a.w = w;
+        a.bias = bias;
+        a.mult = rq->mult;
+        a.shift = rq->shift;
+        a.out = o;
+        a.out_end = o + (nsafe & ~1);
+        blk(&a);
+    }
+    if (nsafe & 1) { /* an odd last row read in place */
+        ea_dense_rows(&a, blk, w + (nsafe - 1) * rowb, nsafe - 1, nsafe, bias, rq, o);
     }
     if (nsafe < out_n) {
         const int32_t u = out_n - nsafe;
         memset(tail, 0, (size_t)((u - 1) * rowb + rb));
         memcpy(tail, w + nsafe * rowb, (size_t)(u * rowb));
-        ea_dense_rows(&a, blk, tail, rowb, rb, nsafe, u, bias, rq, o);
+        ea_dense_rows(&a, blk, tail, nsafe, out_n, bias, rq, o);
     }
 }
 #else

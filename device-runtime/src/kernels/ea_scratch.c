@@ -36,9 +36,9 @@ size_t ea_pointwise_scratch_bytes(int32_t in_c)
     return ea_conv_scratch(in_c, EA_PW_TABCAP);
 }
 
-/* The widened input (2 bytes per element, padded to 16 elements) and a zero-padded copy of the
- * last rows (ea_dense_run.c: less than 2*kp16 bytes). */
+/* The widened input (2 bytes per element, padded to a whole MAC-loop pass: 32 elements for int4,
+ * 16 otherwise) and a zero-padded copy of the last rows (ea_dense_run.c). */
 size_t ea_dense_scratch_bytes(int32_t in_n)
 {
-    return 4u * ea_kp16(in_n);
+    return 4u * (((size_t)in_n + 31u) & ~(size_t)31u);
 }

@@ -568,6 +568,38 @@ static void dense_layout_cases(void)
     }
 }
 
+/* Long dense rows, deterministically: int4 sums in chunks of at most 256 elements (eight passes of
+ * 32), so fan-ins around one, two and three chunks, with and without bias (the tail adds it, and a
+ * multi-chunk row finishes on a separate path), one, four or five rows (the frame's chunk sums
+ * must start from zero for every pair), extreme values. */
+static void dense_chunk_cases(void)
+{
+    static const int32_t kins[] = {224, 255, 256, 257, 288, 511, 512, 513, 769};
+    static const int bit_list[3] = {8, 4, 2};
+    int bi, idx = 0;
+    size_t ki;
+    for (bi = 0; bi < 3; bi++) {
+        for (ki = 0; ki < sizeof kins / sizeof kins[0]; ki++) {
+            const int32_t ni = kins[ki], no = ki % 3 == 0 ? 1 : 3 + (int32_t)(ki % 3), bits = bit_list[bi];
+            const int in_u = (int)(ki & 1), with_bias = (int)((ki / 2) & 1);
+            const int32_t rowb = ea_packed_row_bytes(ni, bits);
+            const void *in = make_act(ni, in_u, 1);
+            const uint8_t *w0 = make_weights(no, ni, bits, 1);
+            uint8_t *wbuf = (uint8_t *)t_alloc((size_t)(no * rowb));
+            const uint64_t mag = acc_magnitude(ni, bits) * (in_u ? 2u : 1u);
+            int32_t *bias = with_bias ? make_bias(no, mag) : NULL;
+            ea_requant_t rq;
+            uint8_t *o_opt = t_alloc_out((size_t)no), *o_ref = t_alloc_out((size_t)no);
+            memcpy(wbuf, w0, (size_t)(no * rowb));
+            make_requant(&rq, no, mag, rnd() & 1, NULL, NULL);
+            call_dense(in_u, bits, ni, no, in, wbuf, bias, &rq, alloc_scratch(ea_dense_scratch_bytes(ni)), o_opt);
+            ea_dense_ref(ni, no, in, in_u, wbuf, bits, bias, &rq, o_ref);
+            report_case(variant("dense_chunks", in_u, bits), idx++, o_opt, o_ref, (size_t)no);
+            t_free_all();
+        }
+    }
+}
+
 /* Convolutions on the widened-weight DSP path (src/kernels/ea_cw.h: in_w == 1, stride_h * in_c a
  * multiple of 4, K <= 32, small weight matrix): fan-ins 1..32 (1..8 groups, partial last groups),
  * odd and even out_c (1..17), out_h 1..70 (single pixel, odd chunks, several chunks of 32 with an
@@ -1258,6 +1290,7 @@ int main(void)
     random_pool_add_cases();
     random_float_cases();
     dense_layout_cases();
+    dense_chunk_cases();
     cw_conv_cases();
     printf("%d passed, %d failed\n", g_passed, g_failed);
     return g_failed != 0;

@@ -100,9 +100,9 @@ public final class CModel {
     return (int) Math.max(gen, cw);
   }
 
-  /** ea_dense_scratch_bytes: the widened input and a padded copy of the last rows. */
+  /** ea_dense_scratch_bytes: the widened input (padded to a whole int4 MAC-loop pass, 32 elements) and a padded copy of the last rows. */
   static int denseScratch(int inN) {
-    return (int) (4 * kp16(inN));
+    return (int) (4 * ((inN + 31L) & ~31L));
   }
 
   static boolean pointwise(QLayer l) {
@@ -398,9 +398,9 @@ public final class CModel {
     int rows = l.rows(), k = l.rowLength();
     long p = (long) rows * k;
     if (l.onCpu()) {
-      table(id + "_w", "float", "", floats(l.weightsF()), l.weightsF().length, 4,
+      table(id + "_w", "float", floats(l.weightsF()), l.weightsF().length, 4,
           l.name() + ": " + rows + " rows x " + k + " float32 weights, [" + rowOrder(l) + "]");
-      table(id + "_bias", "float", "", floats(l.biasF()), rows, 4, l.name() + ": float32 bias");
+      table(id + "_bias", "float", floats(l.biasF()), rows, 4, l.name() + ": float32 bias");
       floatBytes += 4L * (p + rows);
       idealWeightBytes += 4.0 * p;
     } else {
@@ -408,12 +408,11 @@ public final class CModel {
       String[] hex = new String[packed.length];
       for (int e = 0; e < packed.length; e++) hex[e] = String.format("0x%02x", packed[e] & 0xFF);
       int rb = WeightPacking.rowBytes(k, l.bits());
-      // word-aligned: int8 dense rows then start on words when k % 4 == 0, which lets the DSP kernel read them with LDRD
-      table(id + "_w", "uint8_t", " EA_WEIGHTS_ALIGNED", hex, packed.length, 16, l.name() + ": " + rows + " rows x " + k + " " + l.bits() + "-bit weights [" + rowOrder(l)
+      table(id + "_w", "uint8_t", hex, packed.length, 16, l.name() + ": " + rows + " rows x " + k + " " + l.bits() + "-bit weights [" + rowOrder(l)
           + "], packed low bits first, " + rb + " bytes per row");
-      table(id + "_bias", "int32_t", "", ints(l.bias()), rows, 8, l.name() + ": int32 bias at scale s_in * s_w[c]");
-      table(id + "_mult", "int32_t", "", ints(l.mult()), rows, 8, l.name() + ": requantization multipliers m[c]");
-      table(id + "_shift", "int8_t", "", ints(l.shift()), rows, 16, l.name() + ": requantization shifts n[c]");
+      table(id + "_bias", "int32_t", ints(l.bias()), rows, 8, l.name() + ": int32 bias at scale s_in * s_w[c]");
+      table(id + "_mult", "int32_t", ints(l.mult()), rows, 8, l.name() + ": requantization multipliers m[c]");
+      table(id + "_shift", "int8_t", ints(l.shift()), rows, 16, l.name() + ": requantization shifts n[c]");
       weightBytes += packed.length;
       biasBytes += 4L * rows;
       requantBytes += 5L * rows;
@@ -429,12 +428,10 @@ public final class CModel {
     };
   }
 
-  /** One constant table; {@code attributes} goes after the declarator (e.g. " EA_WEIGHTS_ALIGNED"). */
-  private void table(String name, String type, String attributes, String[] values, int count, int perLine, String comment) {
+  private void table(String name, String type, String[] values, int count, int perLine, String comment) {
     Map<String, Object> t = new LinkedHashMap<>();
     t.put("name", name);
     t.put("type", type);
-    t.put("attributes", attributes);
     t.put("count", count);
     t.put("comment", comment);
     List<String> lines = new ArrayList<>();

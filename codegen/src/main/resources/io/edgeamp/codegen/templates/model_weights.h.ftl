@@ -5,18 +5,10 @@
 #define EDGEAMP_MODEL_${m.cNameUpper}_WEIGHTS_H
 
 #include <stdint.h>
-
-/* Packed weights start on a word: int8 dense rows whose length is a multiple of 4 are then word-aligned,
- * and the DSP dense kernel reads them two words per LDRD (device-runtime src/kernels/ea_dblk_w8.c). */
-#if defined(__GNUC__)
-#define EA_WEIGHTS_ALIGNED __attribute__((aligned(4)))
-#else
-#define EA_WEIGHTS_ALIGNED
-#endif
 <#list tables as t>
 
 /* ${t.comment} */
-static const ${t.type} ${t.name}[${t.count?c}]${t.attributes} = {
+static const ${t.type} ${t.name}[${t.count?c}] = {
 <#list t.lines as line>
     ${line}<#sep>,</#sep>
 </#list>
