@@ -61,42 +61,45 @@ model_syms() { # widths...
   for b in "$@"; do echo "ea_conv_hx1_s8_w$b ea_conv_hx1_u8_w$b ea_dense_u8_w$b"; done
 }
 
-# Every allocation of REGR_13k's five weight layers over {8, 4, 2, 32} bits (4^5 = 1024): the kernels
-# it links are conv1 ea_conv_hx1_s8_wB (model input int8), conv2/conv3 ea_conv_hx1_u8_wB,
-# dense1/dense2 ea_dense_u8_wB, and always the two max pools and the global average pool
-# (ea_maxpool_hx1_u8, ea_global_avgpool_u8: the kernels a generated REGR_13k model.c calls); a
-# 32-bit layer runs ea_conv_hx1_f32 / ea_dense_f32, with ea_dequantize_{s8,u8}_f32 in front when its
-# input comes from an NPU layer (or the int8 model input), ea_quantize_f32 behind when an NPU layer
-# follows, and the float pools counted too (an over-count: a pool between NPU layers stays uint8).
-# Prints "max_bytes allocation" and "max over NPU-only allocations".
+# The largest .text over every allocation of one model's weight layers. Usage:
+#   alloc_max "KINDS" "FIXED" WIDTHS   e.g. alloc_max "conv conv conv dense dense" "$(model_fixed)" "8 4 2 32"
+# KINDS lists the weight layers in order (the first takes the int8 model input: ea_conv_hx1_s8_wB,
+# later ones uint8 after ReLU: ea_conv_hx1_u8_wB / ea_dense_u8_wB); FIXED are the kernels the model
+# links whatever its widths (pools, scratch-size functions). A 32-bit layer runs ea_conv_hx1_f32 /
+# ea_dense_f32, with ea_dequantize_{s8,u8}_f32 in front when its input comes from an NPU layer (or
+# the int8 model input), ea_quantize_f32 behind when an NPU layer follows, and the float pools
+# counted too (an over-count: a pool between NPU layers stays uint8). Prints "bytes w1/w2/...".
 alloc_max() {
-  local best=0 best_a="" npu_best=0 npu_a="" a b i syms size
-  local kinds=(conv conv conv dense dense)
-  for a in $(seq 0 1023); do
-    syms="$(model_fixed)"
-    local bits=()
-    for i in 0 1 2 3 4; do bits[i]=$(( (a >> (2 * i)) & 3 )); done
-    local npu_only=1
-    for i in 0 1 2 3 4; do
-      case ${bits[i]} in 0) b=8 ;; 1) b=4 ;; 2) b=2 ;; 3) b=32 ;; esac
-      if [ "$b" = 32 ]; then
-        if [ $npu_only = 1 ]; then syms+=" ea_maxpool_hx1_f32 ea_global_avgpool_f32"; fi
-        npu_only=0
+  local -a kinds widths
+  read -r -a kinds <<<"$1"
+  read -r -a widths <<<"$3"
+  local fixed=$2 n=${#kinds[@]} nw=${#widths[@]} best=0 best_a="" a i t syms size prev next
+  local total=1
+  for ((i = 0; i < n; i++)); do total=$((total * nw)); done
+  for ((a = 0; a < total; a++)); do
+    local -a bits=()
+    t=$a
+    for ((i = 0; i < n; i++)); do bits[i]=${widths[t % nw]}; t=$((t / nw)); done
+    syms=$fixed
+    local floats=0
+    for ((i = 0; i < n; i++)); do
+      if [ "${bits[i]}" = 32 ]; then
+        [ $floats = 0 ] && syms+=" ea_maxpool_hx1_f32 ea_global_avgpool_f32"
+        floats=1
         if [ "${kinds[i]}" = conv ]; then syms+=" ea_conv_hx1_f32"; else syms+=" ea_dense_f32"; fi
-        if [ "$i" = 0 ]; then syms+=" ea_dequantize_s8_f32"; elif [ "${bits[i-1]}" != 3 ]; then syms+=" ea_dequantize_u8_f32"; fi
-        if [ "$i" != 4 ] && [ "${bits[i+1]}" != 3 ]; then syms+=" ea_quantize_f32"; fi
-      elif [ "$i" = 0 ]; then syms+=" ea_conv_hx1_s8_w$b"
-      elif [ "${kinds[i]}" = conv ]; then syms+=" ea_conv_hx1_u8_w$b"
-      else syms+=" ea_dense_u8_w$b"; fi
+        prev=0; [ "$i" -gt 0 ] && prev=${bits[i-1]}
+        if [ "$i" = 0 ]; then syms+=" ea_dequantize_s8_f32"; elif [ "$prev" != 32 ]; then syms+=" ea_dequantize_u8_f32"; fi
+        next=32; [ "$i" -lt $((n - 1)) ] && next=${bits[i+1]}
+        if [ "$next" != 32 ]; then syms+=" ea_quantize_f32"; fi
+      elif [ "$i" = 0 ]; then syms+=" ea_conv_hx1_s8_w${bits[i]}"
+      elif [ "${kinds[i]}" = conv ]; then syms+=" ea_conv_hx1_u8_w${bits[i]}"
+      else syms+=" ea_dense_u8_w${bits[i]}"; fi
     done
     # shellcheck disable=SC2086
     size=$(link_size $syms)
-    if [ "$size" -gt "$best" ]; then best=$size; best_a="${bits[*]}"; fi
-    if [ $npu_only = 1 ] && [ "$size" -gt "$npu_best" ]; then npu_best=$size; npu_a="${bits[*]}"; fi
+    if [ "$size" -gt "$best" ]; then best=$size; best_a=$(IFS=/; echo "${bits[*]}"); fi
   done
-  name() { local o="" x; for x in $1; do case $x in 0) o+="8/" ;; 1) o+="4/" ;; 2) o+="2/" ;; 3) o+="32/" ;; esac; done; echo "${o%/}"; }
-  echo "$best $(name "$best_a")"
-  echo "$npu_best $(name "$npu_a")"
+  echo "$best $best_a"
 }
 
 per_mac() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == 0) print "n/a"; else printf "%.2f", a / b }'; }
@@ -159,9 +162,13 @@ per_mac() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == 0) print "n/a";
   done
   # shellcheck disable=SC2046
   echo "| all three widths in every layer kind (mixed-precision worst case) | | | | $(link_size $(model_syms 8 4 2)) |"
-  mapfile -t am < <(alloc_max)
-  echo "| largest over all 1024 allocations of REGR_13k's layers to {8, 4, 2, 32} bits (conv1/conv2/conv3/dense1/dense2: ${am[0]#* }) | | | | ${am[0]%% *} |"
-  echo "| largest over the 243 NPU-only allocations ({8, 4, 2} bits; ${am[1]#* }) | | | | ${am[1]%% *} |"
+  # Every zoo model's weight layers (kinds in order) and the pools its generated model.c calls.
+  r=$(alloc_max "conv conv conv dense dense" "$(model_fixed)" "8 4 2 32")
+  echo "| REGR_13k, REGR_4k, CLS_4k_NPU (same kernels): largest over all 1024 allocations to {8, 4, 2, 32} bits (${r#* }) | | | | ${r%% *} |"
+  r=$(alloc_max "conv conv conv dense dense" "ea_conv_hx1_scratch_bytes ea_dense_scratch_bytes ea_global_avgpool_u8" "8 4 2")
+  echo "| FCST_3k (no max pool): largest over the 243 NPU allocations (${r#* }) | | | | ${r%% *} |"
+  r=$(alloc_max "conv conv conv conv conv conv" "ea_conv_hx1_scratch_bytes" "8 4 2")
+  echo "| AD_17k (six convolutions, no pools): largest over the 729 NPU allocations (${r#* }) | | | | ${r%% *} |"
   q=$(link_size ea_quantize_f32); d=$(link_size ea_dequantize_u8_f32); f=$(link_size ea_dense_f32)
   echo
   echo "Float boundary kernels if a layer runs on the CPU: ea_quantize_f32 $q, ea_dequantize_u8_f32 $d, ea_dense_f32 $f bytes."

@@ -136,11 +136,17 @@ EA_INLINE int32_t ea_x_get(const void *in, int32_t i, int in_u8)
     return in_u8 ? (int32_t)((const uint8_t *)in)[i] : (int32_t)((const int8_t *)in)[i];
 }
 
+/* The exact 64-bit requantization out of line (ea_rq_slow.c), one copy for the rare cases (n < 33
+ * in ea_rq() below, the dense assembly's n < 33): ea_requantize(acc, m, n, lohi[0], lohi[1]). */
+int32_t ea_rq_slow(int32_t acc, int32_t m, int32_t n, const int32_t *lohi);
+
 /*
  * Requantization, faster but equal to ea_requantize(): for n >= 33,
  *   floor((p + 2^(n-1)) / 2^n) = floor((floor(p / 2^32) + 2^(n-33)) / 2^(n-32))
  * because 2^(n-1) is a multiple of 2^32; floor(p / 2^32) is the high word of the 64-bit product
- * (one SMULL), |high| < 2^30 and 2^(n-33) <= 2^29, so the 32-bit sum cannot overflow.
+ * (one SMULL), |high| < 2^30 and 2^(n-33) <= 2^29, so the 32-bit sum cannot overflow. Other n go
+ * out of line (ea_rq_slow): inlining ea_requantize's 64-bit rounding into every kernel that
+ * requantizes cost about 150 bytes of .text each.
  */
 EA_INLINE int32_t ea_rq(int32_t acc, int32_t m, int32_t n, int32_t lo, int32_t hi)
 {
@@ -149,13 +155,13 @@ EA_INLINE int32_t ea_rq(int32_t acc, int32_t m, int32_t n, int32_t lo, int32_t h
         const int32_t h = (int32_t)(((int64_t)acc * m) >> 32);
         y = (h + (1 << (n - 33))) >> (n - 32);
         return y < lo ? lo : (y > hi ? hi : y);
+    } else {
+        int32_t lohi[2];
+        lohi[0] = lo;
+        lohi[1] = hi;
+        return ea_rq_slow(acc, m, n, lohi);
     }
-    return ea_requantize(acc, m, n, lo, hi);
 }
-
-/* The exact 64-bit requantization out of line (ea_rq_slow.c), for the DSP paths' rare cases
- * (called from the dense assembly for n < 33): ea_requantize(acc, m, n, lohi[0], lohi[1]). */
-int32_t ea_rq_slow(int32_t acc, int32_t m, int32_t n, const int32_t *lohi);
 
 /* ---- Convolution / dense bodies (ea_conv_core.h). */
 #endif
