@@ -148,9 +148,9 @@ per_mac() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == 0) print "n/a";
   echo "## .text of the kernels a REGR_13k model links (Cortex-M4, -Os, -ffunction-sections, --gc-sections)"
   echo
   echo "Linked with \`-nostdlib --gc-sections\` from the kernels a model calls (ea_conv_hx1_s8 for conv1,"
-  echo "ea_conv_hx1_u8 for conv2/conv3, ea_dense_u8; whole model: also ea_maxpool_hx1_u8 and ea_global_avgpool_u8,"
-  echo "and the scratch-size functions), so code the kernels"
-  echo "share is counted once; newlib's memcpy/memset are not included."
+  echo "ea_conv_hx1_u8 for conv2/conv3, ea_dense_u8; whole model: also ea_maxpool_hx1_u8 and"
+  echo "ea_global_avgpool_u8, and the scratch-size functions), so code the kernels share is counted once;"
+  echo "newlib's memcpy/memset are not included."
   echo
   echo "| weights | conv_hx1_s8 alone | conv_hx1_u8 alone | dense_u8 alone | whole model |"
   echo "|---|---:|---:|---:|---:|"
@@ -161,7 +161,7 @@ per_mac() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == 0) print "n/a";
     echo "| int$bits | $a | $b | $c | $t |"
   done
   # shellcheck disable=SC2046
-  echo "| all three widths in every layer kind (mixed-precision worst case) | | | | $(link_size $(model_syms 8 4 2)) |"
+  echo "| all three widths of every kernel kind at once (more than any zoo model links) | | | | $(link_size $(model_syms 8 4 2)) |"
   # Every zoo model's weight layers (kinds in order) and the pools its generated model.c calls.
   r=$(alloc_max "conv conv conv dense dense" "$(model_fixed)" "8 4 2 32")
   echo "| REGR_13k, REGR_4k, CLS_4k_NPU (same kernels): largest over all 1024 allocations to {8, 4, 2, 32} bits (${r#* }) | | | | ${r%% *} |"
