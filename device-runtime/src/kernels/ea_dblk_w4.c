@@ -4,7 +4,7 @@
  * 19 instructions: 1 LDM, 2 LDR, 8 AND, 8 SMLAD; no offset, see ea_dblk.h); four steps per pass
  * (32 elements, so the loop test costs 2 per 64 MACs), then SUBS/BGT.
  * Row pair: the accumulators start at zero and the bias is added in the tail together with the
- * 4096 scale (ADD with ASR #12), so a pair costs 2 instructions more than int8's, not 8. */
+ * 4096 scale (ADD with ASR #12): 32 instructions around the MAC loop (int8: 27). */
 #include "ea_dblk_impl.h"
 
 #if EA_USE_DSP

@@ -46,8 +46,8 @@ static void ea_dense_rows(ea_dense_args_t *a, ea_dblk_fn blk, const uint8_t *w, 
  * read in place as whole words (LDR: any alignment) including up to rb - rowb bytes past their
  * end, which meet zero inputs; the last rows, whose read would leave the weight array, run from
  * a zero-padded copy.
- *   scratch: widened input 2*Kp bytes (plus the widening's zero words past it, which land in the
- *            next part) | copy of the last rows, < 2*rb <= Kp bytes; 4*kp32(K) in all
+ *   scratch: widened input, 2*Kp bytes with its zero padding | copy of the last rows,
+ *            (u - 1)*rowb + rb < 2*rb <= 2*Kp bytes; 4*kp32(K) >= 4*Kp in all
  *            (ea_dense_scratch_bytes) */
 void ea_dense_run(int32_t K, int32_t out_n, const void *in, const uint8_t *w, const int32_t *bias,
                   const ea_requant_t *rq, uint32_t *scratch, void *out, const ea_dense_ops_t *ops)
