@@ -3,7 +3,7 @@
 # (semihosting SYS_EXIT_EXTENDED, see ports/common/retarget.c).
 #
 # Usage: scripts/run-qemu.sh [--serial tcp:PORT] [--print-cmd] <machine> <elf> [timeout_s]
-#   machine      mps2-an385 | mps2-an386 | mps2-an500 | mps3-an547
+#   machine      mps2-an385 | mps2-an386 | mps2-an500 | mps2-an505 | mps3-an547
 #   timeout_s    wall-clock limit, default 60; on expiry QEMU is killed and the exit code is 124
 #   --serial tcp:PORT  put the console UART on a TCP server socket 127.0.0.1:PORT (QEMU waits for
 #                the client to connect before starting the CPU) instead of stdin/stdout
@@ -40,6 +40,7 @@ case "$machine" in
   mps2-an385) cpu=cortex-m3 ;;
   mps2-an386) cpu=cortex-m4 ;;
   mps2-an500) cpu=cortex-m7 ;;
+  mps2-an505) cpu=cortex-m33 ;;
   mps3-an547) cpu=cortex-m55 ;;
   *) echo "run-qemu.sh: unsupported machine '$machine'" >&2; exit 2 ;;
 esac

@@ -22,8 +22,8 @@ fi
 mkdir -p "$1"
 build_root=$(cd "$1" && pwd)/qemu-ports
 run_qemu=$here/scripts/run-qemu.sh
-# EDGEAMP_QEMU_MACHINES="mps2-an386 ..." restricts the run to some machines (default: all four).
-read -r -a machines <<<"${EDGEAMP_QEMU_MACHINES:-mps2-an385 mps2-an386 mps2-an500 mps3-an547}"
+# EDGEAMP_QEMU_MACHINES="mps2-an386 ..." restricts the run to some machines (default: all five).
+read -r -a machines <<<"${EDGEAMP_QEMU_MACHINES:-mps2-an385 mps2-an386 mps2-an500 mps2-an505 mps3-an547}"
 jobs=${EDGEAMP_JOBS:-2}
 
 failures=0
@@ -81,6 +81,7 @@ test_smoke() {
   local abi=hard res=40
   [ "$machine" = mps2-an385 ] && abi=soft
   [ "$machine" = mps3-an547 ] && res=32
+  [ "$machine" = mps2-an505 ] && res=50
   grep -q "^smoke: float abi=$abi" <<<"$out1" || fail "expected float abi=$abi"
   grep -q '1.5\*3.25=0x409c0000 sqrtf(2)=0x3fb504f3 1/3=0x3fd5555555555555' <<<"$out1" \
     || fail "IEEE float results differ"
