@@ -737,6 +737,34 @@ static void random_pool_add_cases(void)
                 else ea_global_avgpool_s8(np, p.c, (const int8_t *)in, m, n, lo, hi, o1);
                 ea_global_avgpool_ref(np, p.c, in, in_u, m, n, lo, hi, o2);
                 report_case(nm, i, o1, o2, (size_t)p.c);
+
+                /* as generated code has it: a 31-bit multiplier with 1/np folded into n, so n lands
+                 * on either side of 33 (the pools requantize n < 33 on the fast path when the sums
+                 * are small enough: ea_pool_rq_shift) */
+                m = 0x40000000 + rnd_in(0, 0x3FFFFFFF);
+                n = 31 + rnd_in(-2, 1);
+                {
+                    int32_t lg = 0;
+                    while ((1 << lg) < np && lg < 8) {
+                        lg++;
+                    }
+                    n += lg;
+                }
+                o1 = t_alloc_out((size_t)p.c);
+                o2 = t_alloc_out((size_t)p.c);
+                nm = in_u ? "global_avgpool_u8_m31" : "global_avgpool_s8_m31";
+                if (in_u) ea_global_avgpool_u8(np, p.c, (const uint8_t *)in, m, n, lo, hi, o1);
+                else ea_global_avgpool_s8(np, p.c, (const int8_t *)in, m, n, lo, hi, o1);
+                ea_global_avgpool_ref(np, p.c, in, in_u, m, n, lo, hi, o2);
+                report_case(nm, i, o1, o2, (size_t)p.c);
+                o1 = t_alloc_out(out_n);
+                o2 = t_alloc_out(out_n);
+                nm = in_u ? "avgpool_hx1_u8_m31" : "avgpool_hx1_s8_m31";
+                n = 31 + (p.k_h > 2) + (p.k_h > 4) + rnd_in(-2, 1);
+                if (in_u) ea_avgpool_hx1_u8(&p, (const uint8_t *)in, m, n, lo, hi, o1);
+                else ea_avgpool_hx1_s8(&p, (const int8_t *)in, m, n, lo, hi, o1);
+                ea_avgpool_hx1_ref(&p, in, in_u, m, n, lo, hi, o2);
+                report_case(nm, i, o1, o2, out_n);
             }
             t_free_all();
         }
