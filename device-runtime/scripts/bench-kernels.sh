@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Kernel benchmark on the REGR_13k layer shapes (bench/bench_kernels.c):
-#   1. Cortex-M4 under QEMU (mps2-an386, -icount shift=0): SysTick counts = instructions;
+#   1. Cortex-M4 under QEMU (mps2-an386, -icount shift=0): SysTick counts = instructions; then the
+#      same firmware on the M3 (portable C), M7, M33 and M55 machines;
 #   2. host: valgrind --tool=callgrind instruction counts of each kernel function (portable C path);
 #   3. .text of the kernels a REGR_13k model links (arm-none-eabi-size, -Os, function sections).
 # Writes BUILD_DIR/bench-kernels.md (also printed). Usage: scripts/bench-kernels.sh BUILD_DIR
@@ -19,6 +20,17 @@ cmake -S "$here" -B "$m4" -DCMAKE_TOOLCHAIN_FILE="$here/cmake/arm-none-eabi.cmak
 cmake --build "$m4" -j "$jobs" --target bench_kernels >"$m4.build.log" 2>&1
 qemu_cmd="$here/scripts/run-qemu.sh mps2-an386 $m4/bench_kernels.elf 120"
 $qemu_cmd </dev/null | tr -d '\r' >"$build/bench-m4.txt"
+
+# ---- 1b. the other cores, same firmware source: M3 (portable C), M7, M33, M55 (same assembly)
+other_cores=(mps2-an385:Cortex-M3 mps2-an500:Cortex-M7 mps2-an505:Cortex-M33 mps3-an547:Cortex-M55)
+for mc in "${other_cores[@]}"; do
+  machine=${mc%%:*}
+  bd=$build/bench-$machine
+  cmake -S "$here" -B "$bd" -DCMAKE_TOOLCHAIN_FILE="$here/cmake/arm-none-eabi.cmake" -DEDGEAMP_BOARD="$machine" \
+    -DEDGEAMP_PORT_TESTS=OFF >"$bd.configure.log" 2>&1
+  cmake --build "$bd" -j "$jobs" --target bench_kernels >"$bd.build.log" 2>&1
+  "$here/scripts/run-qemu.sh" "$machine" "$bd/bench_kernels.elf" 300 </dev/null | tr -d '\r' >"$build/bench-$machine.txt"
+done
 
 # ---- 2. host callgrind
 host=$build/bench-host
@@ -128,6 +140,29 @@ per_mac() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == 0) print "n/a";
       row+="$(per_mac "$c" "$n") ($c) | "
     done
     echo "$row"
+  done
+  echo
+  echo "## Other cores (QEMU, -icount shift=0, same firmware): instructions per MAC"
+  echo
+  echo "Each cell: int8 / int4 / int2. SysTick resolution: 40 instructions (mps2), 50 (AN505), 31.25"
+  echo "(AN547). The M3 has no DSP extension and runs the portable C path."
+  echo
+  echo "| core | conv1 | conv2 | conv3 | dense1 | total |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  for mc in "${other_cores[@]}"; do
+    machine=${mc%%:*}
+    row="| ${mc#*:} ($machine) | "
+    for layer in conv1 conv2 conv3 dense1 total; do
+      cell=""
+      for bits in 8 4 2; do
+        line=$(grep "^bench $layer w$bits " "$build/bench-$machine.txt" || true)
+        n=$(sed -n 's/.*macs=\([0-9]*\).*/\1/p' <<<"$line")
+        c=$(sed -n 's/.*instructions=\([0-9]*\).*/\1/p' <<<"$line")
+        cell+="$(per_mac "$c" "$n")/"
+      done
+      row+="${cell%/} | "
+    done
+    echo "${row% }"
   done
   echo
   echo "## Host (x86-64, portable C path, gcc -O3): callgrind instructions per MAC of the kernel function"
