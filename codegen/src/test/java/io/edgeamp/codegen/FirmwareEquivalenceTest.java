@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FirmwareEquivalenceTest {
-  static final List<String> MACHINES = List.of("mps2-an385", "mps2-an386", "mps2-an500", "mps3-an547");
+  static final List<String> MACHINES = List.of("mps2-an385", "mps2-an386", "mps2-an500", "mps2-an505", "mps3-an547");
 
   @TempDir static Path work;
   Path runtime;
@@ -144,7 +144,7 @@ class FirmwareEquivalenceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"mps2-an385", "mps2-an386", "mps2-an500", "mps3-an547"})
+  @ValueSource(strings = {"mps2-an385", "mps2-an386", "mps2-an500", "mps2-an505", "mps3-an547"})
   void qemuSelftestFirmwareMatchesTheTwinOnEveryVector(String machine) {
     List<String> names = new ArrayList<>(cases.keySet());
     for (int i = 0; i < names.size(); i++) {
@@ -154,7 +154,7 @@ class FirmwareEquivalenceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"mps2-an385", "mps2-an386", "mps2-an500", "mps3-an547"})
+  @ValueSource(strings = {"mps2-an385", "mps2-an386", "mps2-an500", "mps2-an505", "mps3-an547"})
   void harnessOverTheSerialConsoleReturnsTheTwinsOutputs(String machine) {
     BoardProfile board = Fixtures.board("qemu-" + machine);
     List<String> names = new ArrayList<>(cases.keySet());

@@ -3,15 +3,13 @@ package io.edgeamp.hil.board;
 import java.util.List;
 import java.util.Optional;
 
-/**
- * The QEMU machines with a board profile (device-runtime/README.md, run-qemu.sh). The Cortex-M33 port (mps2-an505)
- * runs the device-runtime tests only: it has no profile, so it is not a HIL board.
- */
+/** The QEMU machines that device-runtime's ports support (device-runtime/README.md, run-qemu.sh). */
 public final class BuiltinMachineTable implements MachineTable {
   private static final List<QemuMachine> MACHINES = List.of(
       new QemuMachine("qemu-mps2-an385", "mps2-an385", "cortex-m3", List.of()),
       new QemuMachine("qemu-mps2-an386", "mps2-an386", "cortex-m4", List.of()),
       new QemuMachine("qemu-mps2-an500", "mps2-an500", "cortex-m7", List.of()),
+      new QemuMachine("qemu-mps2-an505", "mps2-an505", "cortex-m33", List.of()),
       new QemuMachine("qemu-mps3-an547", "mps3-an547", "cortex-m55", List.of()));
 
   @Override

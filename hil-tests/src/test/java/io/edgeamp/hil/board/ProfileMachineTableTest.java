@@ -15,7 +15,7 @@ class ProfileMachineTableTest {
     String home = System.getenv("EDGEAMP_HOME");
     Path profiles = Path.of(home != null ? home : "..").resolve("board-profiles");
     ProfileMachineTable t = new ProfileMachineTable(new BoardProfiles(List.of(profiles)).list());
-    assertEquals(List.of("qemu-mps2-an385", "qemu-mps2-an386", "qemu-mps2-an500", "qemu-mps3-an547"),
+    assertEquals(List.of("qemu-mps2-an385", "qemu-mps2-an386", "qemu-mps2-an500", "qemu-mps2-an505", "qemu-mps3-an547"),
         t.all().stream().map(m -> m.profile).sorted().toList());
     QemuMachine m55 = t.lookup("qemu-mps3-an547").orElseThrow();
     assertEquals("mps3-an547", m55.machine);
