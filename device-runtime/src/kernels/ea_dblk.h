@@ -66,17 +66,6 @@ void ea_dblk_w8(const ea_dense_args_t *a);
 void ea_dblk_w4(const ea_dense_args_t *a);
 void ea_dblk_w2(const ea_dense_args_t *a);
 
-/* Widen K input bytes into the pair order of the width's unpack (ea_dblk_w*.c, one function per
- * input type): ceil(K/G) groups of G/2 words (G = 32/bits, the last group zero-padded), then
- * zero words up to a whole MAC-loop pass (16 elements for int8, 32 for int4; int2's group is its
- * pass). Returns sum(x) for int2 (0 for int8 and int4). */
-#define EA_DWIDEN_DECL(B)                                                     \
-    int32_t ea_dwiden_s8_w##B(const uint8_t *x, int32_t K, uint32_t *col); \
-    int32_t ea_dwiden_u8_w##B(const uint8_t *x, int32_t K, uint32_t *col);
-EA_DWIDEN_DECL(8)
-EA_DWIDEN_DECL(4)
-EA_DWIDEN_DECL(2)
-
 typedef void (*ea_dblk_fn)(const ea_dense_args_t *a);
 typedef int32_t (*ea_dwiden_fn)(const uint8_t *x, int32_t K, uint32_t *col);
 
@@ -98,6 +87,23 @@ typedef struct {
 } ea_dense_ops_t;
 extern const ea_dense_ops_t ea_dense_ops_s8_w8, ea_dense_ops_u8_w8, ea_dense_ops_s8_w4, ea_dense_ops_u8_w4,
     ea_dense_ops_s8_w2, ea_dense_ops_u8_w2;
+
+/* The ops of width B for both input types, in ea_dblk_wB.c after its widening
+ * int32_t ea_dwidenB(const uint8_t *x, int32_t K, int in_u8, uint32_t *c), which widens K input
+ * bytes into the pair order of the width's unpack: ceil(K/G) groups of G/2 words (G = 32/B, the
+ * last group zero-padded), then zero words up to a whole MAC-loop pass (16 elements for int8, 32
+ * for int4; int2's group is its pass), and returns sum(x) for int2 (0 for int8 and int4). */
+#define EA_DENSE_OPS_DEFINE(B)                                                      \
+    static int32_t ea_dwiden_s8_w##B(const uint8_t *x, int32_t K, uint32_t *col)   \
+    {                                                                               \
+        return ea_dwiden##B(x, K, 0, col);                                          \
+    }                                                                               \
+    static int32_t ea_dwiden_u8_w##B(const uint8_t *x, int32_t K, uint32_t *col)   \
+    {                                                                               \
+        return ea_dwiden##B(x, K, 1, col);                                          \
+    }                                                                               \
+    const ea_dense_ops_t ea_dense_ops_s8_w##B = {ea_dblk_w##B, ea_dwiden_s8_w##B, B}; \
+    const ea_dense_ops_t ea_dense_ops_u8_w##B = {ea_dblk_w##B, ea_dwiden_u8_w##B, B};
 
 /* The DSP dense body (ea_dense_run.c). */
 void ea_dense_run(int32_t K, int32_t out_n, const void *in, const uint8_t *w, const int32_t *bias,

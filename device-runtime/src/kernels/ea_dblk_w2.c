@@ -124,18 +124,7 @@ EA_INLINE int32_t ea_dwiden2(const uint8_t *x, int32_t K, int in_u8, uint32_t *c
     return s;
 }
 
-int32_t ea_dwiden_s8_w2(const uint8_t *x, int32_t K, uint32_t *col)
-{
-    return ea_dwiden2(x, K, 0, col);
-}
-
-int32_t ea_dwiden_u8_w2(const uint8_t *x, int32_t K, uint32_t *col)
-{
-    return ea_dwiden2(x, K, 1, col);
-}
-
-const ea_dense_ops_t ea_dense_ops_s8_w2 = {ea_dblk_w2, ea_dwiden_s8_w2, 2};
-const ea_dense_ops_t ea_dense_ops_u8_w2 = {ea_dblk_w2, ea_dwiden_u8_w2, 2};
+EA_DENSE_OPS_DEFINE(2)
 #else
 typedef int ea_dblk_w2_unused; /* portable builds use the C path of ea_conv_core.h */
 #endif

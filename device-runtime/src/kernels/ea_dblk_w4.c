@@ -158,18 +158,7 @@ EA_INLINE int32_t ea_dwiden4(const uint8_t *x, int32_t K, int in_u8, uint32_t *c
     return 0;
 }
 
-int32_t ea_dwiden_s8_w4(const uint8_t *x, int32_t K, uint32_t *col)
-{
-    return ea_dwiden4(x, K, 0, col);
-}
-
-int32_t ea_dwiden_u8_w4(const uint8_t *x, int32_t K, uint32_t *col)
-{
-    return ea_dwiden4(x, K, 1, col);
-}
-
-const ea_dense_ops_t ea_dense_ops_s8_w4 = {ea_dblk_w4, ea_dwiden_s8_w4, 4};
-const ea_dense_ops_t ea_dense_ops_u8_w4 = {ea_dblk_w4, ea_dwiden_u8_w4, 4};
+EA_DENSE_OPS_DEFINE(4)
 #else
 typedef int ea_dblk_w4_unused; /* portable builds use the C path of ea_conv_core.h */
 #endif

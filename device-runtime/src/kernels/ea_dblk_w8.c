@@ -69,18 +69,7 @@ EA_INLINE int32_t ea_dwiden8(const uint8_t *x, int32_t K, int in_u8, uint32_t *c
     return 0;
 }
 
-int32_t ea_dwiden_s8_w8(const uint8_t *x, int32_t K, uint32_t *col)
-{
-    return ea_dwiden8(x, K, 0, col);
-}
-
-int32_t ea_dwiden_u8_w8(const uint8_t *x, int32_t K, uint32_t *col)
-{
-    return ea_dwiden8(x, K, 1, col);
-}
-
-const ea_dense_ops_t ea_dense_ops_s8_w8 = {ea_dblk_w8, ea_dwiden_s8_w8, 8};
-const ea_dense_ops_t ea_dense_ops_u8_w8 = {ea_dblk_w8, ea_dwiden_u8_w8, 8};
+EA_DENSE_OPS_DEFINE(8)
 #else
 typedef int ea_dblk_w8_unused; /* portable builds use the C path of ea_conv_core.h */
 #endif
