@@ -1,6 +1,7 @@
 # CMake toolchain file: bare-metal Arm Cortex-M with arm-none-eabi-gcc (Debian gcc-arm-none-eabi 12.2)
 # and newlib. The target machine is chosen with -DEDGEAMP_BOARD=<machine>, where <machine> is a QEMU
-# machine name with a directory under ports/ (mps2-an385, mps2-an386, mps2-an500, mps3-an547).
+# machine name with a directory under ports/ (mps2-an385, mps2-an386, mps2-an500, mps2-an505,
+# mps3-an547, microbit).
 # That directory's board.cmake sets the CPU/FPU flags (EDGEAMP_CPU_FLAGS) and the QEMU -cpu name.
 #
 #   cmake -S device-runtime -B build/an386 \
@@ -11,7 +12,7 @@ set(CMAKE_SYSTEM_PROCESSOR arm)
 
 if(NOT EDGEAMP_BOARD)
   message(FATAL_ERROR "arm-none-eabi.cmake: set -DEDGEAMP_BOARD=<machine> "
-                      "(mps2-an385, mps2-an386, mps2-an500, mps3-an547)")
+                      "(mps2-an385, mps2-an386, mps2-an500, mps2-an505, mps3-an547, microbit)")
 endif()
 # try_compile() re-reads this file in a scratch project; pass the board through to it.
 list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES EDGEAMP_BOARD)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Kernel benchmark on the REGR_13k layer shapes (bench/bench_kernels.c):
 #   1. Cortex-M4 under QEMU (mps2-an386, -icount shift=0): SysTick counts = instructions; then the
-#      same firmware on the M3 (portable C), M7, M33 and M55 machines;
+#      same firmware on the M3 and M0+ (portable C; the M0+ build runs on the micro:bit's Cortex-M0),
+#      M7, M33 and M55 machines;
 #   2. host: valgrind --tool=callgrind instruction counts of each kernel function (portable C path);
 #   3. .text of the kernels a REGR_13k model links (arm-none-eabi-size, -Os, function sections).
 # Writes BUILD_DIR/bench-kernels.md (also printed). Usage: scripts/bench-kernels.sh BUILD_DIR
@@ -22,7 +23,7 @@ qemu_cmd="$here/scripts/run-qemu.sh mps2-an386 $m4/bench_kernels.elf 120"
 $qemu_cmd </dev/null | tr -d '\r' >"$build/bench-m4.txt"
 
 # ---- 1b. the other cores, same firmware source: M3 (portable C), M7, M33, M55 (same assembly)
-other_cores=(mps2-an385:Cortex-M3 mps2-an500:Cortex-M7 mps2-an505:Cortex-M33 mps3-an547:Cortex-M55)
+other_cores=(mps2-an385:Cortex-M3 microbit:Cortex-M0+ mps2-an500:Cortex-M7 mps2-an505:Cortex-M33 mps3-an547:Cortex-M55)
 for mc in "${other_cores[@]}"; do
   machine=${mc%%:*}
   bd=$build/bench-$machine
@@ -144,8 +145,9 @@ per_mac() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == 0) print "n/a";
   echo
   echo "## Other cores (QEMU, -icount shift=0, same firmware): instructions per MAC"
   echo
-  echo "Each cell: int8 / int4 / int2. SysTick resolution: 40 instructions (mps2), 50 (AN505), 31.25"
-  echo "(AN547). The M3 has no DSP extension and runs the portable C path."
+  echo "Each cell: int8 / int4 / int2. SysTick resolution: 40 instructions (mps2), 62.5 (microbit), 50"
+  echo "(AN505), 31.25 (AN547). The M3 and the M0+ have no DSP extension and run the portable C path;"
+  echo "the M0+ build (Armv6-M: Thumb-1, no unaligned loads) runs on QEMU's Cortex-M0 micro:bit."
   echo
   echo "| core | conv1 | conv2 | conv3 | dense1 | total |"
   echo "|---|---:|---:|---:|---:|---:|"

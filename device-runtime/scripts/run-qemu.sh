@@ -3,7 +3,7 @@
 # (semihosting SYS_EXIT_EXTENDED, see ports/common/retarget.c).
 #
 # Usage: scripts/run-qemu.sh [--serial tcp:PORT] [--print-cmd] <machine> <elf> [timeout_s]
-#   machine      mps2-an385 | mps2-an386 | mps2-an500 | mps2-an505 | mps3-an547
+#   machine      mps2-an385 | mps2-an386 | mps2-an500 | mps2-an505 | mps3-an547 | microbit
 #   timeout_s    wall-clock limit, default 60; on expiry QEMU is killed and the exit code is 124
 #   --serial tcp:PORT  put the console UART on a TCP server socket 127.0.0.1:PORT (QEMU waits for
 #                the client to connect before starting the CPU) instead of stdin/stdout
@@ -36,7 +36,11 @@ elf=$2
 timeout_s=${3:-60}
 
 # -cpu must match what the machine accepts (mps2.c/mps2-tz.c reject any other CPU type).
+# machine_args: what else a machine needs. The micro:bit's SoC fixes its Cortex-M0 (no -cpu) and
+# has 16 KiB of SRAM; ports/microbit/memory.ld explains the 256 KiB it is given here.
+machine_args=()
 case "$machine" in
+  microbit) cpu= ; machine_args=(-global nrf51-soc.sram-size=262144) ;;
   mps2-an385) cpu=cortex-m3 ;;
   mps2-an386) cpu=cortex-m4 ;;
   mps2-an500) cpu=cortex-m7 ;;
@@ -49,7 +53,7 @@ if [ ! -f "$elf" ]; then
   exit 2
 fi
 
-cmd=(qemu-system-arm -M "$machine" -cpu "$cpu" -nographic
+cmd=(qemu-system-arm -M "$machine" ${cpu:+-cpu "$cpu"} "${machine_args[@]}" -nographic
      -semihosting-config enable=on,target=native
      -icount shift=0
      -kernel "$elf")

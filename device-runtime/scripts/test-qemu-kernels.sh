@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# Kernel tests as firmware under QEMU: cross-builds tests/kernels for every machine (Cortex-M3
-# portable path, M4/M7/M33/M55 DSP path), runs it, and requires its output to equal the host output
-# BUILD_DIR/host-kernels.txt line for line (same case hashes on every core, all cases ok).
+# Kernel tests as firmware under QEMU: cross-builds tests/kernels for every machine (portable path
+# on the Cortex-M3 and on Armv6-M: microbit, built for the M0+; DSP path on the M4/M7/M33/M55),
+# runs it, and requires its output to equal the host output BUILD_DIR/host-kernels.txt line for
+# line (same case hashes on every core, all cases ok).
 # Called by scripts/test-qemu.sh (ports) after its own tests; runs test-host.sh first when the
 # host output is missing.
 # Usage: scripts/test-qemu-kernels.sh BUILD_DIR
-# Environment: EDGEAMP_QEMU_MACHINES (default: all five), EDGEAMP_RUN_QEMU, EDGEAMP_JOBS.
+# Environment: EDGEAMP_QEMU_MACHINES (default: all six), EDGEAMP_RUN_QEMU, EDGEAMP_JOBS.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:?usage: test-qemu-kernels.sh BUILD_DIR}
 mkdir -p "$build"
 build=$(cd "$build" && pwd)
-read -r -a machines <<<"${EDGEAMP_QEMU_MACHINES:-mps2-an385 mps2-an386 mps2-an500 mps2-an505 mps3-an547}"
+read -r -a machines <<<"${EDGEAMP_QEMU_MACHINES:-mps2-an385 mps2-an386 mps2-an500 mps2-an505 mps3-an547 microbit}"
 run_qemu=${EDGEAMP_RUN_QEMU:-$here/scripts/run-qemu.sh}
 jobs=${EDGEAMP_JOBS:-2}
 

@@ -5,7 +5,8 @@
 #      SysTick timer (a 2n-instruction loop must measure 2n + constant, also across wraps);
 #      run twice, output must be byte-identical (deterministic instruction counts);
 #   3. fault firmware: division by zero and (FPU boards) float with CPACR off must print a
-#      UsageFault report and exit 134 (EA_EXIT_FAULT_BASE + 6);
+#      UsageFault report and exit 134 (EA_EXIT_FAULT_BASE + 6); on Armv6-M (microbit) an
+#      unaligned word load must print a HardFault report and exit 131 (EA_EXIT_FAULT_BASE + 3);
 #   4. edgeamp_harness_demo: drive the UART protocol (DESIGN.md "Firmware harness protocol") over
 #      QEMU's stdio serial from a bash coprocess and check every reply, the demo model's outputs
 #      (computed independently here) and that laps are identical within and across sessions;
@@ -22,8 +23,8 @@ fi
 mkdir -p "$1"
 build_root=$(cd "$1" && pwd)/qemu-ports
 run_qemu=$here/scripts/run-qemu.sh
-# EDGEAMP_QEMU_MACHINES="mps2-an386 ..." restricts the run to some machines (default: all five).
-read -r -a machines <<<"${EDGEAMP_QEMU_MACHINES:-mps2-an385 mps2-an386 mps2-an500 mps2-an505 mps3-an547}"
+# EDGEAMP_QEMU_MACHINES="mps2-an386 ..." restricts the run to some machines (default: all six).
+read -r -a machines <<<"${EDGEAMP_QEMU_MACHINES:-mps2-an385 mps2-an386 mps2-an500 mps2-an505 mps3-an547 microbit}"
 jobs=${EDGEAMP_JOBS:-2}
 
 failures=0
@@ -80,6 +81,7 @@ test_smoke() {
 
   local abi=hard res=40
   [ "$machine" = mps2-an385 ] && abi=soft
+  [ "$machine" = microbit ] && abi=soft res=63   # 16 MHz SysTick: 62.5 instructions per tick
   [ "$machine" = mps3-an547 ] && res=32
   [ "$machine" = mps2-an505 ] && res=50
   grep -q "^smoke: float abi=$abi" <<<"$out1" || fail "expected float abi=$abi"
@@ -109,14 +111,15 @@ test_smoke() {
 }
 
 # ---------------------------------------------------------------- faults
-test_fault() { # test_fault NAME CFSR
-  local elf=$build_root/$machine/ports/$1.elf out rc=0
+test_fault() { # test_fault NAME CFSR  (CFSR "-": Armv6-M HardFault, which has no status registers)
+  local elf=$build_root/$machine/ports/$1.elf out rc=0 want_rc=134 want="UsageFault .*cfsr=$2"
   [ -f "$elf" ] || return 0
+  [ "$2" = - ] && want_rc=131 want="HardFault exception=0x00000003 pc="
   out=$("$run_qemu" "$machine" "$elf" 30 </dev/null 2>&1) || rc=$?
-  if [ "$rc" = 134 ] && grep -q "^\*\*\* FAULT: UsageFault .*cfsr=$2" <<<"$out"; then
-    pass "$1: UsageFault reported (cfsr=$2), exit 134"
+  if [ "$rc" = "$want_rc" ] && grep -q "^\*\*\* FAULT: $want" <<<"$out"; then
+    pass "$1: ${want%% *} reported, exit $rc"
   else
-    fail "$1: expected UsageFault cfsr=$2 and exit 134, got exit $rc:"
+    fail "$1: expected '$want' and exit $want_rc, got exit $rc:"
     sed 's/^/    /' <<<"$out"
   fi
 }
@@ -308,6 +311,7 @@ for machine in "${machines[@]}"; do
   test_smoke
   test_fault port_fault_div0 0x02000000   # UFSR.DIVBYZERO
   test_fault port_fault_nocp 0x00080000   # UFSR.NOCP: FP instruction with CP10/CP11 disabled
+  test_fault port_fault_unaligned -       # Armv6-M: unaligned LDR -> HardFault
   test_harness
 done
 

@@ -6,6 +6,14 @@
 
 #include <stdint.h>
 
+/* 1 on Armv6-M (Cortex-M0/M0+): no configurable fault status registers, no fault enables in
+ * SHCSR, no divide instruction to trap, no DWT cycle counter, Thumb-1 only (no IT blocks). */
+#if defined(__ARM_ARCH_6M__)
+#define EA_ARMV6M 1
+#else
+#define EA_ARMV6M 0
+#endif
+
 #define EA_REG32(addr) (*(volatile uint32_t *)(uintptr_t)(addr))
 
 /* System Control Block */

@@ -71,7 +71,9 @@ void Reset_Handler(void)
     SCB_CPACR |= CPACR_CP10_CP11_FULL;
     ea_dsb_isb();
 #endif
-    SCB_VTOR = (uint32_t)(uintptr_t)ea_vector_table;
+#if !EA_ARMV6M
+    SCB_VTOR = (uint32_t)(uintptr_t)ea_vector_table; /* Armv6-M: optional (M0 has none); 0 anyway */
+#endif
 
     /* C runtime: initialised data from its load image in FLASH, zeroed bss. */
     memcpy(__data_start, __data_load, (size_t)((char *)__data_end - (char *)__data_start));
@@ -79,9 +81,11 @@ void Reset_Handler(void)
 
     /* Report MemManage/BusFault/UsageFault as themselves rather than escalated HardFaults, and
      * trap integer division by zero like a sanitized host build would. */
+#if !EA_ARMV6M /* Armv6-M: every fault is a HardFault, and there is no divide instruction */
     SCB_SHCSR |= SHCSR_MEMFAULTENA | SHCSR_BUSFAULTENA | SHCSR_USGFAULTENA;
     SCB_CCR |= CCR_DIV_0_TRP;
     ea_dsb_isb();
+#endif
 
     ea_port_init();
     {
@@ -100,6 +104,21 @@ void Reset_Handler(void)
  * and hand it to C. Naked so that no prologue disturbs the stack pointer first. */
 __attribute__((naked)) void ea_fault_entry(void)
 {
+#if EA_ARMV6M /* Thumb-1: no IT block, TST takes registers only */
+    __asm__ volatile(
+        "movs r0, #4\n\t"
+        "mov r1, lr\n\t"
+        "tst r0, r1\n\t"
+        "bne 1f\n\t"
+        "mrs r0, msp\n\t"
+        "b 2f\n\t"
+        "1:\n\t"
+        "mrs r0, psp\n\t"
+        "2:\n\t"
+        "ldr r2, =ea_fault_report\n\t"
+        "bx r2\n\t"
+        ".ltorg\n\t");
+#else
     __asm__ volatile(
         "tst lr, #4\n\t"
         "ite eq\n\t"
@@ -107,6 +126,7 @@ __attribute__((naked)) void ea_fault_entry(void)
         "mrsne r0, psp\n\t"
         "mov r1, lr\n\t"
         "b ea_fault_report\n\t");
+#endif
 }
 
 static void put_hex(const char *name, uint32_t v)
@@ -160,11 +180,13 @@ void ea_fault_report(const uint32_t *frame, uint32_t exc_return)
     put_hex("lr", frame[5]);
     put_hex("xpsr", frame[7]);
     put_hex("exc_return", exc_return);
+#if !EA_ARMV6M /* Armv6-M has no fault status registers: the pc is all there is */
     /* CFSR bits: UFSR<<16 (bit 19 NOCP = FPU not enabled, bit 25 DIVBYZERO), BFSR<<8, MMFSR */
     put_hex("cfsr", SCB_CFSR);
     put_hex("hfsr", SCB_HFSR);
     put_hex("mmfar", SCB_MMFAR);
     put_hex("bfar", SCB_BFAR);
+#endif
 #if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8_1M_MAIN__)
     put_hex("sfsr", SCB_SFSR);
 #endif

@@ -24,6 +24,9 @@ static uint32_t s_num = 1, s_den = 1;
 
 static int dwt_cycle_counter_works(void)
 {
+#if EA_ARMV6M
+    return 0; /* Armv6-M's DWT has no cycle counter */
+#else
     volatile uint32_t spin;
     SCB_DEMCR |= DEMCR_TRCENA;
     DWT_LAR = DWT_LAR_UNLOCK; /* Cortex-M7 locks DWT writes from software until unlocked */
@@ -35,6 +38,7 @@ static int dwt_cycle_counter_works(void)
     for (spin = 0; spin < 32; spin++) {
     }
     return DWT_CYCCNT != 0; /* QEMU: RAZ/WI, stays 0 */
+#endif
 }
 
 static uint32_t gcd_u32(uint32_t a, uint32_t b)

@@ -32,10 +32,11 @@ static int failures;
 static uint32_t data_word = 0xC0FFEE42u; /* lives in .data: only right if Reset_Handler copied it */
 static uint32_t bss_words[16];           /* lives in .bss */
 
-/* Exactly 2 instructions per iteration (subs + bne), n >= 1. */
+/* Exactly 2 instructions per iteration (subs + bne), n >= 1. ".syntax unified": on Armv6-M GCC
+ * hands inline assembly to the assembler in the old divided syntax, where SUBS is not Thumb-16. */
 static inline void spin(uint32_t n)
 {
-    __asm__ volatile("1:\n\tsubs %0, %0, #1\n\tbne 1b" : "+r"(n) : : "cc");
+    __asm__ volatile(".syntax unified\n1:\n\tsubs %0, %0, #1\n\tbne 1b" : "+r"(n) : : "cc");
 }
 
 static uint64_t measure_spin(uint32_t n)
