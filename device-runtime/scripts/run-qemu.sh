@@ -36,11 +36,11 @@ elf=$2
 timeout_s=${3:-60}
 
 # -cpu must match what the machine accepts (mps2.c/mps2-tz.c reject any other CPU type).
-# machine_args: what else a machine needs. The micro:bit's SoC fixes its Cortex-M0 (no -cpu) and
-# has 16 KiB of SRAM; ports/microbit/memory.ld explains the 256 KiB it is given here.
+# machine_args: what else a machine needs. The micro:bit's SoC has its own Cortex-M0 (-cpu just
+# names it) and 16 KiB of SRAM; ports/microbit/memory.ld explains the 256 KiB it is given here.
 machine_args=()
 case "$machine" in
-  microbit) cpu= ; machine_args=(-global nrf51-soc.sram-size=262144) ;;
+  microbit) cpu=cortex-m0 ; machine_args=(-global nrf51-soc.sram-size=262144) ;;
   mps2-an385) cpu=cortex-m3 ;;
   mps2-an386) cpu=cortex-m4 ;;
   mps2-an500) cpu=cortex-m7 ;;
@@ -53,7 +53,7 @@ if [ ! -f "$elf" ]; then
   exit 2
 fi
 
-cmd=(qemu-system-arm -M "$machine" ${cpu:+-cpu "$cpu"} "${machine_args[@]}" -nographic
+cmd=(qemu-system-arm -M "$machine" -cpu "$cpu" "${machine_args[@]}" -nographic
      -semihosting-config enable=on,target=native
      -icount shift=0
      -kernel "$elf")

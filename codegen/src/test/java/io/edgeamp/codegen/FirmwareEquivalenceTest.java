@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The end-to-end claim: for zoo models and an imported ONNX model with 2-, 4-, 8- and 32-bit layers in
- * one model, the generated firmware, built for the host and for the four QEMU machines, computes
+ * one model, the generated firmware, built for the host and for the six QEMU machines (the
+ * micro:bit one runs Cortex-M0+ firmware), computes
  * exactly the outputs of the generated Java twin on every test vector (the self-test firmware compares
  * every byte and exits nonzero on a mismatch; the test also compares the printed outputs with the twin
  * itself, and drives the UART harness over QEMU's serial console), and the twin agrees with the
@@ -34,7 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FirmwareEquivalenceTest {
-  static final List<String> MACHINES = List.of("mps2-an385", "mps2-an386", "mps2-an500", "mps2-an505", "mps3-an547");
+  static final List<String> MACHINES =
+      List.of("mps2-an385", "mps2-an386", "mps2-an500", "mps2-an505", "mps3-an547", "microbit");
 
   @TempDir static Path work;
   Path runtime;
@@ -144,7 +146,7 @@ class FirmwareEquivalenceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"mps2-an385", "mps2-an386", "mps2-an500", "mps2-an505", "mps3-an547"})
+  @ValueSource(strings = {"mps2-an385", "mps2-an386", "mps2-an500", "mps2-an505", "mps3-an547", "microbit"})
   void qemuSelftestFirmwareMatchesTheTwinOnEveryVector(String machine) {
     List<String> names = new ArrayList<>(cases.keySet());
     for (int i = 0; i < names.size(); i++) {
@@ -154,7 +156,7 @@ class FirmwareEquivalenceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"mps2-an385", "mps2-an386", "mps2-an500", "mps2-an505", "mps3-an547"})
+  @ValueSource(strings = {"mps2-an385", "mps2-an386", "mps2-an500", "mps2-an505", "mps3-an547", "microbit"})
   void harnessOverTheSerialConsoleReturnsTheTwinsOutputs(String machine) {
     BoardProfile board = Fixtures.board("qemu-" + machine);
     List<String> names = new ArrayList<>(cases.keySet());

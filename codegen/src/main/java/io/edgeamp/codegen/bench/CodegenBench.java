@@ -35,7 +35,8 @@ public final class CodegenBench {
   private CodegenBench() {}
 
   static final List<String> BOARDS =
-      List.of("qemu-mps2-an385", "qemu-mps2-an386", "qemu-mps2-an500", "qemu-mps2-an505", "qemu-mps3-an547");
+      List.of("qemu-mps2-an385", "qemu-mps2-an386", "qemu-mps2-an500", "qemu-mps2-an505", "qemu-mps3-an547",
+          "qemu-microbit");
   static final Map<String, int[]> ALLOCATIONS = new LinkedHashMap<>();
 
   static {

@@ -18,10 +18,30 @@ public final class ProfileMachineTable implements MachineTable {
   public ProfileMachineTable(List<BoardProfile> profiles) {
     List<QemuMachine> m = new ArrayList<>();
     for (BoardProfile p : profiles) {
-      // QemuDriver adds -nographic, semihosting and -icount itself; the profile gives machine and CPU.
-      if (p.isEmulated()) m.add(new QemuMachine(p.id(), p.qemu().machine(), p.qemu().cpu(), List.of()));
+      if (p.isEmulated()) {
+        m.add(new QemuMachine(p.id(), p.qemu().machine(), p.qemu().cpu(), machineArgs(p.qemu().extraArgs())));
+      }
     }
     this.machines = List.copyOf(m);
+  }
+
+  /**
+   * The profile's extra QEMU arguments without those QemuDriver always passes itself (-nographic,
+   * -semihosting-config and -icount with their values): what is left belongs to the machine, e.g. the
+   * micro:bit's {@code -global nrf51-soc.sram-size=262144}.
+   */
+  static List<String> machineArgs(List<String> extraArgs) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < extraArgs.size(); i++) {
+      String a = extraArgs.get(i);
+      if (a.equals("-nographic")) continue;
+      if (a.equals("-semihosting-config") || a.equals("-icount")) {
+        i++; // and its value
+        continue;
+      }
+      out.add(a);
+    }
+    return out;
   }
 
   /**

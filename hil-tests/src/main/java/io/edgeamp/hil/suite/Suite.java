@@ -50,7 +50,8 @@ import java.util.Set;
 public final class Suite {
   public static final Set<String> TASKS = Set.of("classification", "regression", "forecasting", "anomaly");
   public static final Set<String> QEMU_PROFILES =
-      Set.of("qemu-mps2-an385", "qemu-mps2-an386", "qemu-mps2-an500", "qemu-mps2-an505", "qemu-mps3-an547");
+      Set.of("qemu-mps2-an385", "qemu-mps2-an386", "qemu-mps2-an500", "qemu-mps2-an505", "qemu-mps3-an547",
+          "qemu-microbit");
 
   /** Latency, metric and bit-exactness limits; null = not checked. */
   public static final class Thresholds {

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /** The profiles in board-profiles/: they load, and they agree with the device-runtime ports. */
 class ShippedProfilesTest {
   static final Set<String> EMULATED =
-      Set.of("qemu-mps2-an385", "qemu-mps2-an386", "qemu-mps2-an500", "qemu-mps2-an505", "qemu-mps3-an547");
+      Set.of("qemu-mps2-an385", "qemu-mps2-an386", "qemu-mps2-an500", "qemu-mps2-an505", "qemu-mps3-an547",
+          "qemu-microbit");
   static final Set<String> REAL = Set.of("nucleo-f446re", "nrf52840-dk", "launchxl-f28p55x");
 
   static List<BoardProfile> shipped() {
@@ -90,9 +91,15 @@ class ShippedProfilesTest {
   @Test
   void qemuCommandLinesMatchRunQemuScript() throws IOException {
     String script = Files.readString(RepoPaths.root().resolve("device-runtime/scripts/run-qemu.sh"));
-    Matcher m = Pattern.compile("(mps[23]-an\\d+)\\) cpu=(cortex-m\\w+) ;;").matcher(script);
+    // "  machine) cpu=cortex-mX ;;" or "  machine) cpu=cortex-mX ; machine_args=(-a b ...) ;;"
+    Matcher m = Pattern.compile("\\n  ([a-z0-9-]+)\\) cpu=(cortex-m\\w+)(?: ; machine_args=\\(([^)]*)\\))? ;;")
+        .matcher(script);
     Map<String, String> cpuOf = new java.util.HashMap<>();
-    while (m.find()) cpuOf.put(m.group(1), m.group(2));
+    Map<String, List<String>> argsOf = new java.util.HashMap<>();
+    while (m.find()) {
+      cpuOf.put(m.group(1), m.group(2));
+      argsOf.put(m.group(1), m.group(3) == null ? List.of() : List.of(m.group(3).split(" ")));
+    }
     assertEquals(EMULATED.size(), cpuOf.size(), "run-qemu.sh machine list: " + cpuOf);
     for (BoardProfile p : shipped()) {
       if (!p.isEmulated()) continue;
@@ -101,8 +108,11 @@ class ShippedProfilesTest {
       assertEquals(cpuOf.get(q.machine()), q.cpu(), p.id());
       assertEquals(q.machine(), p.toolchain().runtimePort(), p.id());
       List<String> cmd = q.command(Path.of("/tmp/fw.elf"));
-      assertEquals(List.of("qemu-system-arm", "-M", q.machine(), "-cpu", q.cpu(), "-nographic",
-          "-semihosting-config", "enable=on,target=native", "-icount", "shift=0", "-kernel", "/tmp/fw.elf"), cmd);
+      List<String> expected = new java.util.ArrayList<>(List.of("qemu-system-arm", "-M", q.machine(), "-cpu", q.cpu()));
+      expected.addAll(argsOf.get(q.machine()));
+      expected.addAll(List.of("-nographic", "-semihosting-config", "enable=on,target=native", "-icount", "shift=0",
+          "-kernel", "/tmp/fw.elf"));
+      assertEquals(expected, cmd, p.id());
       List<String> tcp = q.command(Path.of("/tmp/fw.elf"), 5555);
       assertEquals(List.of("-serial", "tcp:127.0.0.1:5555,server=on,wait=on"), tcp.subList(tcp.size() - 2, tcp.size()));
     }
@@ -143,7 +153,7 @@ class ShippedProfilesTest {
       assertEquals(p.ramBytes(), length(text, "RAM"), p.id() + " ram vs " + ld);
       checked++;
     }
-    assertEquals(7, checked);
+    assertEquals(8, checked);
   }
 
   private static long length(String ld, String region) {
@@ -209,13 +219,14 @@ class ShippedProfilesTest {
     BoardProfiles profiles = new BoardProfiles(List.of(first, tmp.resolve("missing"), RepoPaths.profiles()));
     assertTrue(profiles.get("qemu-mps2-an385").description().startsWith("local copy:"));
     assertTrue(profiles.get("qemu-mps2-an386").description().startsWith("QEMU mps2-an386"));
-    assertEquals(8, profiles.list().size());
+    assertEquals(9, profiles.list().size());
     assertEquals(first.resolve("qemu-mps2-an385.yaml"), profiles.list().stream()
         .filter(p -> p.id().equals("qemu-mps2-an385")).findFirst().orElseThrow().source());
 
     BoardProfileException e = assertThrows(BoardProfileException.class, () -> profiles.get("nucleo-f999"));
     assertTrue(e.getMessage().contains("unknown board 'nucleo-f999'; known boards: launchxl-f28p55x, nrf52840-dk, "
-        + "nucleo-f446re, qemu-mps2-an385, qemu-mps2-an386, qemu-mps2-an500, qemu-mps2-an505, qemu-mps3-an547"),
+        + "nucleo-f446re, qemu-microbit, qemu-mps2-an385, qemu-mps2-an386, qemu-mps2-an500, qemu-mps2-an505, "
+        + "qemu-mps3-an547"),
         e.getMessage());
     assertTrue(e.getMessage().startsWith(first.toString()), "names the folders searched: " + e.getMessage());
 
