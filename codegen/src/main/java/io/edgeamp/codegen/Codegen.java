@@ -204,6 +204,7 @@ public final class Codegen {
       Path ld = board.linkerScript().orElse(null);
       if (ld != null && Files.isRegularFile(ld)) Files.copy(ld, tmp.resolve(board.id() + ".ld"));
       Files.writeString(tmp.resolve("codegen-report.json"), report(model, cm, board, name, fit, fallbacks, twinSimple));
+      Files.writeString(tmp.resolve("test_vectors.json"), hilVectors(model, displayName, v.inputs, expected));
       // 5. The portability check of boards whose own compiler is not here.
       if (o.portabilityCheck() && board.toolchain().portabilityCheck() != null) {
         check = portabilityCheck(board, tmp, runtime);
@@ -453,6 +454,27 @@ public final class Codegen {
       ls.addObject().put("index", index++).put("name", l.name()).put("kind", l.kind().jsonName()).put("target", l.target().jsonName())
           .put("bits", l.bits()).put("shape", io.edgeamp.core.amp.MeasuredLatency.shapeKey(l.inputDims().get(0), l.outputDims(), l.rowLength()))
           .put("input_dims", l.inputDims().get(0).toString()).put("output_dims", l.outputDims().toString()).put("row_length", l.rowLength());
+    }
+    return json.writeValueAsString(r);
+  }
+
+  /**
+   * The test vectors as a HIL job wants them ({@code toolchain hil run --model DIR}, hil-tests JobSpec):
+   * {@code {"model": name, "vectors": [{"input": hex, "expected": [outputs]}]}}: the name the harness reports
+   * ({@code name%}), the expected outputs being the twin's, as integers of the output tensor's type (0..255 for
+   * uint8, -128..127 for int8).
+   */
+  static String hilVectors(QuantizedModel model, String name, byte[][] inputs, byte[][] expected) throws IOException {
+    boolean unsigned = model.tensor(model.outputTensor()).repr() == io.edgeamp.core.quant.QTensor.Repr.UINT8;
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode r = json.createObjectNode();
+    r.put("model", name);
+    ArrayNode vs = r.putArray("vectors");
+    for (int k = 0; k < inputs.length; k++) {
+      ObjectNode v = vs.addObject();
+      v.put("input", java.util.HexFormat.of().formatHex(inputs[k]));
+      ArrayNode e = v.putArray("expected");
+      for (byte b : expected[k]) e.add(unsigned ? b & 0xFF : b);
     }
     return json.writeValueAsString(r);
   }

@@ -1,8 +1,6 @@
 package io.edgeamp.cli;
 
 import io.edgeamp.codegen.Codegen;
-import io.edgeamp.core.quant.QTensor;
-import io.edgeamp.core.quant.QuantizedModel;
 import io.edgeamp.hil.driver.CommandDriver;
 import io.edgeamp.hil.job.Firmware;
 import io.edgeamp.hil.suite.FirmwareBuilder;
@@ -16,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -81,26 +78,17 @@ final class CodegenFirmwareBuilder implements FirmwareBuilder {
       elf = s.filter(p -> p.getFileName().toString().endsWith("_harness.elf")).findFirst()
           .orElseThrow(() -> new SuiteException("no *_harness.elf under " + build));
     }
-    QuantizedModel m = r.model();
-    boolean unsigned = m.tensor(m.outputTensor()).repr() == QTensor.Repr.UINT8;
-    JsonArray vs = new JsonArray();
-    for (int i = 0; i < r.inputs().length; i++) {
-      JsonArray e = new JsonArray();
-      int best = 0;
-      byte[] ex = r.expected()[i];
-      int[] y = new int[ex.length];
-      for (int k = 0; k < ex.length; k++) {
-        y[k] = unsigned ? ex[k] & 0xFF : ex[k];
-        e.add(y[k]);
-        if (y[k] > y[best]) {
-          best = k;
+    // The generator's test_vectors.json (inputs, the twin's outputs); for top1 the twin's argmax is the label.
+    JsonArray vs = new JsonObject(Files.readString(gen.resolve("test_vectors.json"))).getJsonArray("vectors");
+    if ("top1".equals(c.metric)) {
+      for (int i = 0; i < vs.size(); i++) {
+        JsonArray e = vs.getJsonObject(i).getJsonArray("expected");
+        int best = 0;
+        for (int k = 1; k < e.size(); k++) {
+          if (e.getInteger(k) > e.getInteger(best)) best = k;
         }
+        vs.getJsonObject(i).put("label", best);
       }
-      JsonObject v = new JsonObject().put("input", HexFormat.of().formatHex(r.inputs()[i])).put("expected", e);
-      if ("top1".equals(c.metric)) {
-        v.put("label", best);
-      }
-      vs.add(v);
     }
     return new Built(elf, vs, c.entry.model != null ? c.entry.model : r.modelName());
   }

@@ -129,7 +129,8 @@ public final class HilCommand implements Runnable {
   static final class Run implements Callable<Integer> {
     @Option(names = "--board", required = true, description = "board id or profile (e.g. qemu-mps2-an386)")
     String board;
-    @Option(names = "--model", description = "model directory: firmware.elf (or firmware/*.elf) and test_vectors.json")
+    @Option(names = "--model", description = "model directory: a `toolchain codegen` output built with CMake "
+        + "(build/*_harness.elf and test_vectors.json), or firmware.elf (or firmware/*.elf) and test_vectors.json")
     Path model;
     @Option(names = "--firmware", description = "firmware ELF")
     Path firmware;
@@ -158,16 +159,36 @@ public final class HilCommand implements Runnable {
         if (elf == null) {
           elf = Files.isRegularFile(model.resolve("firmware.elf")) ? model.resolve("firmware.elf") : findElf(model.resolve("firmware"));
         }
+        if (elf == null) {
+          elf = findHarnessElf(model.resolve("build"));
+        }
         if (vec == null) {
           vec = model.resolve("test_vectors.json");
         }
       }
-      if (elf == null || vec == null || !Files.isRegularFile(elf) || !Files.isRegularFile(vec)) {
-        throw new UserError("need --firmware ELF and --vectors FILE, or --model DIR with firmware.elf and test_vectors.json"
-            + " (toolchain codegen, which will write them, does not exist yet)");
+      if (elf == null || !Files.isRegularFile(elf)) {
+        throw new UserError(model != null && firmware == null
+            ? "no firmware in " + model + ": expected build/*_harness.elf, firmware.elf or firmware/*.elf; build the generated "
+                + "project first (cmake -S " + model + " -B " + model.resolve("build") + " && cmake --build " + model.resolve("build") + ")"
+            : elf == null ? "need --firmware ELF (or --model DIR)" : "firmware " + elf + " does not exist");
       }
-      Object parsed = io.vertx.core.json.Json.decodeValue(Files.readString(vec));
-      JsonArray vs = parsed instanceof JsonArray ? (JsonArray) parsed : ((JsonObject) parsed).getJsonArray("vectors");
+      if (vec == null || !Files.isRegularFile(vec)) {
+        throw new UserError(vec == null ? "need --vectors FILE (or --model DIR with test_vectors.json, which toolchain codegen writes)"
+            : "test vectors " + vec + " do not exist; toolchain codegen writes test_vectors.json into its --out folder");
+      }
+      Object parsed;
+      try {
+        parsed = io.vertx.core.json.Json.decodeValue(Files.readString(vec));
+      } catch (io.vertx.core.json.DecodeException e) {
+        throw new UserError("test vectors " + vec + " are not JSON: " + e.getMessage());
+      }
+      JsonArray vs = parsed instanceof JsonArray ? (JsonArray) parsed
+          : parsed instanceof JsonObject ? ((JsonObject) parsed).getJsonArray("vectors") : null;
+      if (vs == null) {
+        throw new UserError("test vectors " + vec + ": expected {\"vectors\": [{\"input\": hex, \"expected\": [...]}, ...]} or that array");
+      }
+      // codegen's file names the model its vectors belong to: the server then refuses firmware reporting another name
+      String expectModel = parsed instanceof JsonObject ? ((JsonObject) parsed).getString("model") : null;
       HilServer embedded = null;
       try {
         HilClient api;
@@ -187,6 +208,9 @@ public final class HilCommand implements Runnable {
         String fw = api.uploadFirmware(elf);
         JsonObject job = new JsonObject().put("firmware", new JsonObject().put("id", fw)).put("vectors", vs)
             .put("iterations", iterations).put("warmup", warmup);
+        if (expectModel != null && expectModel.matches("[A-Za-z0-9._-]{1,128}")) {
+          job.put("model", expectModel);
+        }
         job.put(server == null || !board.matches(".*-\\d+$") ? "profile" : "board", server == null ? board.replaceAll("-\\d+$", "") : board);
         String id = api.submit(job).getString("id");
         JsonObject r = api.awaitResult(id, timeoutS * 1000L);
@@ -222,6 +246,17 @@ public final class HilCommand implements Runnable {
       System.out.printf("bit-exact: %s (%d mismatching of %d compared)%s%n", r.getValue("bit_exact"), r.getInteger("mismatches"),
           r.getInteger("compared"), r.getJsonObject("first_mismatch") == null ? "" : "; first: " + r.getJsonObject("first_mismatch").encode());
       System.out.println("verdict: " + r.getString("verdict"));
+    }
+
+    /** The generated project's harness firmware under its CMake build folder, or null. */
+    private static Path findHarnessElf(Path build) throws java.io.IOException {
+      if (!Files.isDirectory(build)) {
+        return null;
+      }
+      try (Stream<Path> s = Files.walk(build, 3)) {
+        return s.filter(p -> p.getFileName().toString().endsWith("_harness.elf") && !p.toString().contains("edgeamp-runtime"))
+            .sorted().findFirst().orElse(null);
+      }
     }
 
     private static Path findElf(Path dir) throws java.io.IOException {

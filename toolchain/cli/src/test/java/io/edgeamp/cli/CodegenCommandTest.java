@@ -116,7 +116,8 @@ class CodegenCommandTest {
     assertTrue(o.contains("at the bound"), o);
     Path fw = dir.resolve("gen/fw");
     for (String f : List.of("model.c", "model.h", "model_weights.h", "test_vectors.c", "test_vectors.h", "selftest_main.c", "CMakeLists.txt",
-        "qemu-mps2-an386.ld", "codegen-report.json", "README.md", "twin/io/edgeamp/generated/Regr13kTwin.java", "artifact/model.json")) {
+        "qemu-mps2-an386.ld", "codegen-report.json", "test_vectors.json", "README.md", "twin/io/edgeamp/generated/Regr13kTwin.java",
+        "artifact/model.json")) {
       assertTrue(Files.isRegularFile(fw.resolve(f)), f);
     }
     assertTrue(Files.readString(fw.resolve("model.c")).contains("static void conv2(const int8_t *x, uint8_t *y, uint32_t *scratch)"));
@@ -127,6 +128,29 @@ class CodegenCommandTest {
       assertEquals(List.of(fw), s.toList());
     }
     assertTrue(Files.readString(fw.resolve("test_vectors.h")).contains("EA_TEST_VECTOR_COUNT 3u"));
+    // test_vectors.json: the same vectors for `hil run --model`, byte for byte those of test_vectors.c
+    io.vertx.core.json.JsonArray vs = new io.vertx.core.json.JsonObject(Files.readString(fw.resolve("test_vectors.json"))).getJsonArray("vectors");
+    String tvc = Files.readString(fw.resolve("test_vectors.c"));
+    List<Integer> inC = cArray(tvc, "ea_test_inputs"), outC = cArray(tvc, "ea_test_expected");
+    List<Integer> inJson = new java.util.ArrayList<>(), outJson = new java.util.ArrayList<>();
+    for (int k = 0; k < vs.size(); k++) {
+      for (byte b : java.util.HexFormat.of().parseHex(vs.getJsonObject(k).getString("input"))) inJson.add((int) b);
+      for (Object e : vs.getJsonObject(k).getJsonArray("expected")) outJson.add((Integer) e);
+    }
+    assertEquals(3, vs.size());
+    assertEquals(3 * 3 * 64, inC.size());
+    assertEquals(inC, inJson);
+    assertEquals(outC, outJson);
+  }
+
+  /** The integers of a C array initializer {@code name[...] = { ... };}, comments skipped. */
+  static List<Integer> cArray(String c, String name) {
+    int start = c.indexOf("= {", c.indexOf(name + "[")), end = c.indexOf("};", start);
+    String body = c.substring(start + 3, end).replaceAll("(?s)/\\*.*?\\*/", " ");
+    List<Integer> v = new java.util.ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("-?\\d+").matcher(body);
+    while (m.find()) v.add(Integer.parseInt(m.group()));
+    return v;
   }
 
   @Test
