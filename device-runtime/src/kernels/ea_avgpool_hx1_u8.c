@@ -5,5 +5,5 @@
 
 void ea_avgpool_hx1_u8(const ea_pool_shape_t *s, const uint8_t *in, int32_t m, int32_t n, int32_t lo, int32_t hi, void *out)
 {
-    ea_pool_body(s, in, 1, 0, m, n, lo, hi, out);
+    ea_avgpool_body(s, in, 1, m, n, lo, hi, out);
 }

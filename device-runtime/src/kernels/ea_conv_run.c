@@ -28,33 +28,49 @@ int ea_rq_kmr(int32_t m, int32_t n, int32_t kmr[3])
     return 0;
 }
 
-/* Channels [c0, c1) of one block of four widened pixels (ea_blk.h). Full blocks with fast
- * table entries go to the assembly loop; a partial block (nb < 4) or a slow entry takes the raw
- * accumulators one channel at a time and the exact 64-bit requantization (ea_rq_slow). */
-static void ea_run_block(ea_blk_args_t *a, ea_blk_fn blk, const ea_rqtab_t *tab,
-                            int32_t c0, int32_t c1, int all_fast, int nb, uint8_t *o, int32_t ostride,
-                            const ea_requant_t *rq)
+/* One channel (table entry e, channel c) of a block of nb widened pixels the slow way: the raw
+ * accumulators from the assembly (kmr[0] = 0 asks for them), then the exact 64-bit
+ * requantization (ea_rq_slow). */
+static void ea_run_channel_slow(ea_blk_args_t *a, ea_blk_fn blk, const ea_rqtab_t *tab, int32_t c, int nb,
+                                uint8_t *o, int32_t ostride, const ea_requant_t *rq)
 {
-    if (nb == 4 && all_fast) {
-        a->out = o + c0;
-        a->tab = tab;
-        a->tab_end = tab + (c1 - c0);
-        blk(a);
-    } else {
-        int32_t c, q, lohi[2];
-        lohi[0] = rq->act_min;
-        lohi[1] = rq->act_max;
-        for (c = c0; c < c1; c++) {
-            int32_t raw[4];
-            ea_rqtab_t e = tab[c - c0];
-            e.kmr[0] = 0;
-            a->out = (uint8_t *)raw;
-            a->tab = &e;
-            a->tab_end = &e + 1;
+    int32_t q, raw[4], lohi[2];
+    ea_rqtab_t e = *tab;
+    lohi[0] = rq->act_min;
+    lohi[1] = rq->act_max;
+    e.kmr[0] = 0;
+    a->out = (uint8_t *)raw;
+    a->tab = &e;
+    a->tab_end = &e + 1;
+    blk(a);
+    for (q = 0; q < nb; q++) {
+        o[q * ostride + c] = (uint8_t)ea_rq_slow(raw[q], rq->mult[c], rq->shift[c], lohi);
+    }
+}
+
+/* Channels [c0, c1) of one block of four widened pixels (ea_blk.h). In a full block, every run
+ * of channels with fast table entries (kmr[0] != 0: the SMMLA form exists; usually all of them)
+ * goes to the assembly loop in one call, and only the other channels (a multiplier too wide for
+ * n <= 32, e.g. a first layer's scale >= 0.25 with a 31-bit m) take the slow way; a partial block
+ * (nb < 4) takes it for every channel. */
+static void ea_run_block(ea_blk_args_t *a, ea_blk_fn blk, const ea_rqtab_t *tab, int32_t c0, int32_t c1, int all_fast,
+                         int nb, uint8_t *o, int32_t ostride, const ea_requant_t *rq)
+{
+    int32_t c = c0;
+    while (c < c1) {
+        int32_t r = nb == 4 && all_fast ? c1 : c; /* all_fast: one run, no scan */
+        while (nb == 4 && r < c1 && tab[r - c0].kmr[0] != 0) {
+            r++;
+        }
+        if (r > c) { /* fast run [c, r) */
+            a->out = o + c;
+            a->tab = tab + (c - c0);
+            a->tab_end = tab + (r - c0);
             blk(a);
-            for (q = 0; q < nb; q++) {
-                o[q * ostride + c] = (uint8_t)ea_rq_slow(raw[q], rq->mult[c], rq->shift[c], lohi);
-            }
+            c = r;
+        } else {
+            ea_run_channel_slow(a, blk, &tab[c - c0], c, nb, o, ostride, rq);
+            c++;
         }
     }
 }

@@ -76,6 +76,10 @@ EA_INLINE int32_t ea_usada8(uint32_t x, int32_t acc)
 EA_INLINE uint32_t ea_pkhbt(uint32_t lo, uint32_t hi) { uint32_t r; __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi)); return r; }
 /* PKHTB hi, lo ASR #16: halfword 1 of lo at the bottom, halfword 1 of hi on top. */
 EA_INLINE uint32_t ea_pkhtb(uint32_t hi, uint32_t lo) { uint32_t r; __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(hi), "r"(lo)); return r; }
+/* Byte-wise maximum of four lanes: USUB8/SSUB8 set GE per byte where a >= b, SEL picks by GE
+ * (one asm statement: the compiler does not track the GE flags). */
+EA_INLINE uint32_t ea_umax8(uint32_t a, uint32_t b) { uint32_t t, r; __asm__("usub8 %0, %2, %3\n\tsel %1, %2, %3" : "=&r"(t), "=r"(r) : "r"(a), "r"(b)); (void)t; return r; }
+EA_INLINE uint32_t ea_smax8(uint32_t a, uint32_t b) { uint32_t t, r; __asm__("ssub8 %0, %2, %3\n\tsel %1, %2, %3" : "=&r"(t), "=r"(r) : "r"(a), "r"(b)); (void)t; return r; }
 #else
 EA_INLINE uint32_t ea_sxtb16(uint32_t x)
 {
@@ -104,6 +108,20 @@ EA_INLINE int32_t ea_usada8(uint32_t x, int32_t acc)
 }
 EA_INLINE uint32_t ea_pkhbt(uint32_t lo, uint32_t hi) { return (lo & 0xFFFFu) | (hi << 16); }
 EA_INLINE uint32_t ea_pkhtb(uint32_t hi, uint32_t lo) { return (hi & 0xFFFF0000u) | (lo >> 16); }
+/* Byte-wise maximum of four lanes, unsigned or signed (USUB8/SSUB8 + SEL) */
+EA_INLINE uint32_t ea_max8(uint32_t a, uint32_t b, int is_signed)
+{
+    uint32_t r = 0;
+    int i;
+    for (i = 0; i < 32; i += 8) {
+        const int32_t x = is_signed ? (int32_t)(int8_t)(a >> i) : (int32_t)((a >> i) & 0xFFu);
+        const int32_t y = is_signed ? (int32_t)(int8_t)(b >> i) : (int32_t)((b >> i) & 0xFFu);
+        r |= ((uint32_t)(x >= y ? x : y) & 0xFFu) << i;
+    }
+    return r;
+}
+EA_INLINE uint32_t ea_umax8(uint32_t a, uint32_t b) { return ea_max8(a, b, 0); }
+EA_INLINE uint32_t ea_smax8(uint32_t a, uint32_t b) { return ea_max8(a, b, 1); }
 #endif
 
 /* ---- Saturation to the full 8-bit ranges (USAT/SSAT exist on every Armv7-M/v8-M Mainline core). */

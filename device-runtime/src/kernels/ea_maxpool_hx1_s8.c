@@ -4,5 +4,5 @@
 
 void ea_maxpool_hx1_s8(const ea_pool_shape_t *s, const int8_t *in, int32_t lo, int32_t hi, void *out)
 {
-    ea_pool_body(s, in, 0, 1, 0, 0, lo, hi, out);
+    ea_maxpool_body(s, in, 0, lo, hi, out);
 }

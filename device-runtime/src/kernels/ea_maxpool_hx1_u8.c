@@ -4,5 +4,5 @@
 
 void ea_maxpool_hx1_u8(const ea_pool_shape_t *s, const uint8_t *in, int32_t lo, int32_t hi, void *out)
 {
-    ea_pool_body(s, in, 1, 1, 0, 0, lo, hi, out);
+    ea_maxpool_body(s, in, 1, lo, hi, out);
 }

@@ -672,6 +672,118 @@ static void cw_conv_cases(void)
     }
 }
 
+/* Convolutions and pointwise layers whose channels mix requantizations the assembly can do
+ * (n >= 33, or n = 32 with a multiplier that still fits when doubled) with ones it cannot (n = 31
+ * with a 31-bit multiplier: a first layer's scale >= 0.25), as a quantizer with 31-bit
+ * multipliers writes them: only those channels may take the slow way, and every output must
+ * still be exact. Shapes: REGR_13k's first convolution (which the widened-weight path would take
+ * if every channel had the fast form), a wider one with a partial last block of pixels, and a
+ * pointwise layer. */
+static void mixed_requant_cases(void)
+{
+    static const int bit_list[3] = {8, 4, 2};
+    int in_u, bi, v, idx = 0;
+    for (in_u = 0; in_u <= 1; in_u++) {
+        for (bi = 0; bi < 3; bi++) {
+            for (v = 0; v < 3; v++) {
+                const int bits = bit_list[bi];
+                ea_conv_shape_t s;
+                int32_t K, c, *m, out_n, in_n;
+                int8_t *n;
+                const void *in;
+                const uint8_t *w;
+                const int32_t *bias;
+                uint64_t mag;
+                ea_requant_t rq;
+                uint8_t *o_opt, *o_ref;
+                s.in_w = 1;
+                s.out_w = 1;
+                s.stride_w = 1;
+                if (v == 0) { /* REGR_13k conv1 */
+                    s.in_h = 512, s.in_c = 6, s.out_c = 16, s.k_h = 3, s.stride_h = 2, s.pad_top = 1, s.out_h = 256;
+                } else if (v == 1) { /* 7 output pixels: one full block and a partial one */
+                    s.in_h = 15, s.in_c = 5, s.out_c = 13, s.k_h = 3, s.stride_h = 2, s.pad_top = 0, s.out_h = 7;
+                } else { /* pointwise: 10 pixels, 9 -> 11 channels */
+                    s.in_h = 10, s.in_c = 9, s.out_c = 11, s.k_h = 1, s.stride_h = 1, s.pad_top = 0, s.out_h = 10;
+                }
+                K = s.k_h * s.in_c;
+                in_n = s.in_h * s.in_c;
+                out_n = s.out_h * s.out_c;
+                in = make_act(in_n, in_u, 0);
+                w = make_weights(s.out_c, K, bits, 0);
+                mag = acc_magnitude(K, bits) * (in_u ? 2u : 1u);
+                bias = make_bias(s.out_c, mag);
+                make_requant(&rq, s.out_c, mag, in_u, &m, &n);
+                for (c = 0; c < s.out_c; c++) { /* fast, fast (n = 32), slow, ... and the last one slow */
+                    m[c] = rnd_in(1 << 29, (1 << 30) - 1); /* 31-bit, normalized as the quantizer makes them */
+                    n[c] = (int8_t)(c % 3 == 2 || c == s.out_c - 1 ? 31 : (c % 3 == 1 ? 32 : (ilog2(mag) + 23 > 33 ? ilog2(mag) + 23 : 33)));
+                }
+                rq.act_min = in_u ? 0 : -128;
+                rq.act_max = in_u ? 255 : 127;
+                o_opt = t_alloc_out((size_t)out_n);
+                o_ref = t_alloc_out((size_t)out_n);
+                if (v == 2) {
+                    call_pointwise(in_u, bits, s.out_h, s.in_c, s.out_c, in, w, bias, &rq,
+                                   alloc_scratch(ea_pointwise_scratch_bytes(s.in_c)), o_opt);
+                } else {
+                    call_conv(in_u, bits, &s, in, w, bias, &rq, alloc_scratch(ea_conv_hx1_scratch_bytes(&s)), o_opt);
+                }
+                ea_conv_hx1_ref(&s, in, in_u, w, bits, bias, &rq, o_ref);
+                report_case(variant("mixed_rq_conv", in_u, bits), idx++, o_opt, o_ref, (size_t)out_n);
+                t_free_all();
+            }
+        }
+    }
+}
+
+/* Max pooling on the channel counts of real layers (four channels per word on the DSP path, a
+ * byte tail when C is not a multiple of four) with every kind of clamp: none, a raised floor,
+ * a lowered ceiling, both; windows cut by the padding at both ends; in_w > 1 with stride_w. */
+static void maxpool_cases(void)
+{
+    static const int32_t cs[] = {4, 5, 8, 12, 13, 16, 31, 64};
+    int i, in_u;
+    for (in_u = 0; in_u <= 1; in_u++) {
+        for (i = 0; i < 16; i++) {
+            ea_pool_shape_t p;
+            int32_t pad_bottom, lo, hi;
+            size_t out_n;
+            const void *in;
+            uint8_t *o1, *o2;
+            p.c = cs[i % 8];
+            p.k_h = rnd_in(1, 6);
+            p.in_h = rnd_in(1, 40);
+            p.in_w = i % 5 == 4 ? rnd_in(2, 3) : 1;
+            p.stride_h = rnd_in(1, 3);
+            p.stride_w = rnd_in(1, 2);
+            p.pad_top = rnd_in(0, p.k_h - 1);
+            pad_bottom = rnd_in(0, p.k_h - 1);
+            if (p.in_h + p.pad_top + pad_bottom < p.k_h) {
+                pad_bottom = p.k_h - p.in_h - p.pad_top;
+            }
+            p.out_h = (p.in_h + p.pad_top + pad_bottom - p.k_h) / p.stride_h + 1;
+            p.out_w = (p.in_w - 1) / p.stride_w + 1;
+            lo = in_u ? 0 : -128;
+            hi = in_u ? 255 : 127;
+            if (i % 4 == 1 || i % 4 == 3) {
+                lo = in_u ? rnd_in(1, 60) : rnd_in(-100, 10);
+            }
+            if (i % 4 >= 2) {
+                hi = in_u ? rnd_in(100, 254) : rnd_in(20, 126);
+            }
+            out_n = (size_t)(p.out_h * p.out_w * p.c);
+            in = make_act(p.in_h * p.in_w * p.c, in_u, i % 6 == 5);
+            o1 = t_alloc_out(out_n);
+            o2 = t_alloc_out(out_n);
+            if (in_u) ea_maxpool_hx1_u8(&p, (const uint8_t *)in, lo, hi, o1);
+            else ea_maxpool_hx1_s8(&p, (const int8_t *)in, lo, hi, o1);
+            ea_maxpool_hx1_ref(&p, in, in_u, lo, hi, o2);
+            report_case(in_u ? "maxpool_c_hx1_u8" : "maxpool_c_hx1_s8", i, o1, o2, out_n);
+            t_free_all();
+        }
+    }
+}
+
 static void random_pool_add_cases(void)
 {
     int i, in_u;
@@ -1320,6 +1432,8 @@ int main(void)
     dense_layout_cases();
     dense_chunk_cases();
     cw_conv_cases();
+    mixed_requant_cases();
+    maxpool_cases();
     printf("%d passed, %d failed\n", g_passed, g_failed);
     return g_failed != 0;
 }
