@@ -15,8 +15,9 @@
  *   acc[q] = b + dot(row, pixel q)                 (int4/int2: sum of x16/x64 products >> 4/6)
  *   k != 0:  out[q * ostride] = clamp((SMMLA(acc[q], m, r)) >> k)       q = 0..3
  *            i.e. floor((acc*m + 2^(k+31)) / 2^(k+32)) (see ea_rq_entry), then out += 1
- *   k == 0:  the four int32 accumulators are stored at out (word aligned) and out is not advanced
- *            (the caller's exact 64-bit path for parameters the table cannot express).
+ *   k == 0:  the four int32 accumulators are stored at out (word aligned) and out += 16
+ *            (the caller's exact 64-bit path for parameters the table cannot express; a run of
+ *            such channels fills a buffer of 16 bytes per channel in one call).
  */
 #ifndef EDGEAMP_EA_BLK_H
 #define EDGEAMP_EA_BLK_H
@@ -104,13 +105,7 @@ EA_INLINE int ea_rq_entry(ea_rqtab_t *e, const uint8_t *row, int wbits, int32_t 
     e->init[3] = init;
     e->w = row;
     e->b = b;
-    if (n >= 33) { /* the common case inline */
-        e->kmr[0] = n - 32;
-        e->kmr[1] = m;
-        e->kmr[2] = (int32_t)1 << (n - 33);
-        return 1;
-    }
-    return ea_rq_kmr(m, n, e->kmr);
+    return ea_rq_kmr(m, n, e->kmr); /* once per channel and call: no need to inline n >= 33 */
 }
 
 #endif

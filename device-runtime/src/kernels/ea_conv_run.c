@@ -8,70 +8,57 @@
 #if EA_USE_DSP
 int ea_rq_kmr(int32_t m, int32_t n, int32_t kmr[3])
 {
+    /* n' = n + j with j = max(0, 33 - n), m' = m * 2^j: k = n' - 32, r = 2^(n' - 33) */
+    const int32_t j = n < 33 ? 33 - n : 0;
+    const int64_t mm = (int64_t)m * ((int64_t)1 << (j < 32 ? j : 32));
     kmr[0] = 0;
     kmr[1] = m;
     kmr[2] = 0;
-    if (n >= 33) {
-        kmr[0] = n - 32;
-        kmr[2] = (int32_t)1 << (n - 33);
-        return 1;
+    if (n < 1 || mm < INT32_MIN || mm > INT32_MAX) {
+        return 0;
     }
-    if (n >= 1) {
-        const int64_t mm = (int64_t)m * ((int64_t)1 << (33 - n));
-        if (mm >= INT32_MIN && mm <= INT32_MAX) {
-            kmr[0] = 1;
-            kmr[1] = (int32_t)mm;
-            kmr[2] = 1;
-            return 1;
-        }
-    }
-    return 0;
+    kmr[0] = n + j - 32;
+    kmr[1] = (int32_t)mm;
+    kmr[2] = (int32_t)1 << (n + j - 33);
+    return 1;
 }
 
-/* One channel (table entry e, channel c) of a block of nb widened pixels the slow way: the raw
- * accumulators from the assembly (kmr[0] = 0 asks for them), then the exact 64-bit
- * requantization (ea_rq_slow). */
-static void ea_run_channel_slow(ea_blk_args_t *a, ea_blk_fn blk, const ea_rqtab_t *tab, int32_t c, int nb,
-                                uint8_t *o, int32_t ostride, const ea_requant_t *rq)
+/* Channels [c0, c1) of one block of widened pixels when some table entry has no fast form
+ * (kmr[0] == 0: a multiplier too wide for n <= 32, e.g. a first layer's scale >= 0.25 with a
+ * 31-bit m, or most channels of a 2-bit layer) or the block is partial (nb < 4). Each run of fast
+ * channels goes to the assembly loop in one call; each run of up to EA_RAW_RUN others too, in
+ * raw mode (their accumulators into raw[]), then the exact 64-bit requantization (ea_rq_slow).
+ * A partial block is the chunk's last, so its table may be turned raw for good. (A full block of
+ * fast channels is one call in ea_conv_run.) */
+#define EA_RAW_RUN 8
+static void ea_run_block(ea_blk_args_t *a, ea_blk_fn blk, ea_rqtab_t *tab, int32_t c0, int32_t c1, int nb,
+                         uint8_t *o, int32_t ostride, const ea_requant_t *rq)
 {
-    int32_t q, raw[4], lohi[2];
-    ea_rqtab_t e = *tab;
+    int32_t c, raw[4 * EA_RAW_RUN], lohi[2];
     lohi[0] = rq->act_min;
     lohi[1] = rq->act_max;
-    e.kmr[0] = 0;
-    a->out = (uint8_t *)raw;
-    a->tab = &e;
-    a->tab_end = &e + 1;
-    blk(a);
-    for (q = 0; q < nb; q++) {
-        o[q * ostride + c] = (uint8_t)ea_rq_slow(raw[q], rq->mult[c], rq->shift[c], lohi);
+    for (c = c0; nb < 4 && c < c1; c++) {
+        tab[c - c0].kmr[0] = 0;
     }
-}
-
-/* Channels [c0, c1) of one block of four widened pixels (ea_blk.h). In a full block, every run
- * of channels with fast table entries (kmr[0] != 0: the SMMLA form exists; usually all of them)
- * goes to the assembly loop in one call, and only the other channels (a multiplier too wide for
- * n <= 32, e.g. a first layer's scale >= 0.25 with a 31-bit m) take the slow way; a partial block
- * (nb < 4) takes it for every channel. */
-static void ea_run_block(ea_blk_args_t *a, ea_blk_fn blk, const ea_rqtab_t *tab, int32_t c0, int32_t c1, int all_fast,
-                         int nb, uint8_t *o, int32_t ostride, const ea_requant_t *rq)
-{
-    int32_t c = c0;
-    while (c < c1) {
-        int32_t r = nb == 4 && all_fast ? c1 : c; /* all_fast: one run, no scan */
-        while (nb == 4 && r < c1 && tab[r - c0].kmr[0] != 0) {
+    for (c = c0; c < c1;) {
+        const int fast = tab[c - c0].kmr[0] != 0;
+        int32_t r = c + 1, q;
+        while (r < c1 && (tab[r - c0].kmr[0] != 0) == fast && (fast || r - c < EA_RAW_RUN)) {
             r++;
         }
-        if (r > c) { /* fast run [c, r) */
-            a->out = o + c;
-            a->tab = tab + (c - c0);
-            a->tab_end = tab + (r - c0);
-            blk(a);
-            c = r;
-        } else {
-            ea_run_channel_slow(a, blk, &tab[c - c0], c, nb, o, ostride, rq);
-            c++;
+        a->out = fast ? o + c : (uint8_t *)raw;
+        a->tab = tab + (c - c0);
+        a->tab_end = tab + (r - c0);
+        blk(a);
+        if (!fast) { /* channel c's four accumulators at p */
+            const int32_t *p = raw;
+            for (; c < r; c++, p += 4) {
+                for (q = 0; q < nb; q++) {
+                    o[q * ostride + c] = (uint8_t)ea_rq_slow(p[q], rq->mult[c], rq->shift[c], lohi);
+                }
+            }
         }
+        c = r;
     }
 }
 
@@ -118,7 +105,6 @@ void ea_conv_run(const ea_conv_shape_t *s, const void *in, int in_u8, const uint
         memcpy(tail, w + nsafe * rowb, (size_t)((cout - nsafe) * rowb));
     }
     a.col = scratch;
-    a.unused = 0;
     a.nloop = wbits == 8 ? (words + 1) >> 1 : words;
     a.odd = wbits == 8 ? (words & 1) : 0;
     a.ostride = cout;
@@ -133,6 +119,8 @@ void ea_conv_run(const ea_conv_shape_t *s, const void *in, int in_u8, const uint
             const uint8_t *row = c < nsafe ? w + c * rowb : tail + (c - nsafe) * rowb;
             all_fast &= ea_rq_entry(&tab[c - c0], row, wbits, bias ? bias[c] : 0, rq->mult[c], rq->shift[c]);
         }
+        a.tab = tab; /* the whole chunk in one call per block when every entry is fast */
+        a.tab_end = tab + (c1 - c0);
         for (p = 0; p < npix; p += 4) {
             const int nb = npix - p < 4 ? (int)(npix - p) : 4;
             int q;
@@ -142,7 +130,12 @@ void ea_conv_run(const ea_conv_shape_t *s, const void *in, int in_u8, const uint
                 xs[q] = ea_window(s, (const uint8_t *)in, pq, buf + q * kal);
             }
             widen(xs, K, in_u8, scratch);
-            ea_run_block(&a, blk, tab, c0, c1, all_fast, nb, o + p * cout, cout, rq);
+            if (nb == 4 && all_fast) {
+                a.out = o + p * cout + c0;
+                blk(&a);
+            } else { /* only in a chunk with a slow entry, or in the last, partial block */
+                ea_run_block(&a, blk, tab, c0, c1, nb, o + p * cout, cout, rq);
+            }
         }
     }
 }

@@ -677,15 +677,15 @@ static void cw_conv_cases(void)
  * with a 31-bit multiplier: a first layer's scale >= 0.25), as a quantizer with 31-bit
  * multipliers writes them: only those channels may take the slow way, and every output must
  * still be exact. Shapes: REGR_13k's first convolution (which the widened-weight path would take
- * if every channel had the fast form), a wider one with a partial last block of pixels, and a
- * pointwise layer. */
+ * if every channel had the fast form), a wider one with a partial last block of pixels, a
+ * pointwise layer, and a layer whose every channel is slow (longer than one raw run). */
 static void mixed_requant_cases(void)
 {
     static const int bit_list[3] = {8, 4, 2};
     int in_u, bi, v, idx = 0;
     for (in_u = 0; in_u <= 1; in_u++) {
         for (bi = 0; bi < 3; bi++) {
-            for (v = 0; v < 3; v++) {
+            for (v = 0; v < 4; v++) {
                 const int bits = bit_list[bi];
                 ea_conv_shape_t s;
                 int32_t K, c, *m, out_n, in_n;
@@ -703,8 +703,10 @@ static void mixed_requant_cases(void)
                     s.in_h = 512, s.in_c = 6, s.out_c = 16, s.k_h = 3, s.stride_h = 2, s.pad_top = 1, s.out_h = 256;
                 } else if (v == 1) { /* 7 output pixels: one full block and a partial one */
                     s.in_h = 15, s.in_c = 5, s.out_c = 13, s.k_h = 3, s.stride_h = 2, s.pad_top = 0, s.out_h = 7;
-                } else { /* pointwise: 10 pixels, 9 -> 11 channels */
+                } else if (v == 2) { /* pointwise: 10 pixels, 9 -> 11 channels */
                     s.in_h = 10, s.in_c = 9, s.out_c = 11, s.k_h = 1, s.stride_h = 1, s.pad_top = 0, s.out_h = 10;
+                } else { /* every channel slow (a 2-bit layer's large scales): runs of 8, 8 and 3; 6 pixels */
+                    s.in_h = 12, s.in_c = 16, s.out_c = 19, s.k_h = 3, s.stride_h = 2, s.pad_top = 1, s.out_h = 6;
                 }
                 K = s.k_h * s.in_c;
                 in_n = s.in_h * s.in_c;
@@ -715,8 +717,10 @@ static void mixed_requant_cases(void)
                 bias = make_bias(s.out_c, mag);
                 make_requant(&rq, s.out_c, mag, in_u, &m, &n);
                 for (c = 0; c < s.out_c; c++) { /* fast, fast (n = 32), slow, ... and the last one slow */
+                    const int slow = v == 3 || c % 3 == 2 || c == s.out_c - 1;
+                    const int n_fast = ilog2(mag) + 23 > 33 ? ilog2(mag) + 23 : 33;
                     m[c] = rnd_in(1 << 29, (1 << 30) - 1); /* 31-bit, normalized as the quantizer makes them */
-                    n[c] = (int8_t)(c % 3 == 2 || c == s.out_c - 1 ? 31 : (c % 3 == 1 ? 32 : (ilog2(mag) + 23 > 33 ? ilog2(mag) + 23 : 33)));
+                    n[c] = (int8_t)(slow ? 31 : (c % 3 == 1 ? 32 : n_fast));
                 }
                 rq.act_min = in_u ? 0 : -128;
                 rq.act_max = in_u ? 255 : 127;
