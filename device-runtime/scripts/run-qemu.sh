@@ -2,12 +2,13 @@
 # Runs an EdgeAMP firmware ELF on a QEMU Cortex-M machine and exits with the firmware's exit code
 # (semihosting SYS_EXIT_EXTENDED, see ports/common/retarget.c).
 #
-# Usage: scripts/run-qemu.sh [--serial tcp:PORT] [--print-cmd] <machine> <elf> [timeout_s]
+# Usage: scripts/run-qemu.sh [--serial tcp:PORT] [--print-cmd] [--qemu-arg ARG]... <machine> <elf> [timeout_s]
 #   machine      mps2-an385 | mps2-an386 | mps2-an500 | mps2-an505 | mps3-an547 | microbit
 #   timeout_s    wall-clock limit, default 60; on expiry QEMU is killed and the exit code is 124
 #   --serial tcp:PORT  put the console UART on a TCP server socket 127.0.0.1:PORT (QEMU waits for
 #                the client to connect before starting the CPU) instead of stdin/stdout
 #   --print-cmd  print the QEMU command line on stderr before running it
+#   --qemu-arg ARG  one more QEMU argument, appended (e.g. tracing options: scripts/profile-qemu.sh)
 #
 # Timing: -icount shift=0 makes every instruction take 1 ns of virtual time, so SysTick-based
 # counts are deterministic instruction counts (DESIGN.md "Timing under QEMU").
@@ -17,18 +18,20 @@ set -euo pipefail
 
 serial=stdio
 print_cmd=0
+extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --serial) serial=$2; shift 2 ;;
     --print-cmd) print_cmd=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --qemu-arg) extra+=("$2"); shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     --) shift; break ;;
     -*) echo "run-qemu.sh: unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
 done
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then
-  echo "usage: run-qemu.sh [--serial tcp:PORT] [--print-cmd] <machine> <elf> [timeout_s]" >&2
+  echo "usage: run-qemu.sh [--serial tcp:PORT] [--print-cmd] [--qemu-arg ARG]... <machine> <elf> [timeout_s]" >&2
   exit 2
 fi
 machine=$1
@@ -67,6 +70,7 @@ case "$serial" in
     ;;
   *) echo "run-qemu.sh: --serial must be stdio or tcp:PORT" >&2; exit 2 ;;
 esac
+cmd+=("${extra[@]}")
 
 if [ "$print_cmd" = 1 ]; then
   printf '%q ' "${cmd[@]}" >&2
