@@ -10,7 +10,8 @@
 #   4. edgeamp_harness_demo: drive the UART protocol (DESIGN.md "Firmware harness protocol") over
 #      QEMU's stdio serial from a bash coprocess and check every reply, the demo model's outputs
 #      (computed independently here) and that laps are identical within and across sessions;
-#   5. if present, scripts/test-qemu-kernels.sh BUILD_DIR (kernel outputs under QEMU vs host).
+#   5. on mps2-an386, scripts/profile-qemu.sh on port_smoke (counts add up, the loop dominates);
+#   6. if present, scripts/test-qemu-kernels.sh BUILD_DIR (kernel outputs under QEMU vs host).
 # Exits non-zero if anything fails. Usage: scripts/test-qemu.sh BUILD_DIR
 # Environment: EDGEAMP_QEMU_MACHINES (subset of machines), EDGEAMP_JOBS (build jobs, default 2).
 set -uo pipefail
@@ -302,6 +303,23 @@ test_harness() {
   h_stop
 }
 
+# ---------------------------------------------------------------- profiler
+# scripts/profile-qemu.sh on the smoke firmware: the per-function counts must add up to the total
+# it prints, and the timed busy loops (measure_spin) must be where most instructions go.
+test_profile() {
+  local elf=$build_root/$machine/ports/port_smoke.elf out total sum top
+  out=$("$here/scripts/profile-qemu.sh" "$machine" "$elf" 1000 2>&1) || { fail "profile-qemu.sh failed:"; sed 's/^/    /' <<<"$out"; return; }
+  total=$(awk '/== instructions per function/ {p=1; next} p && $2 == "total" {print $1}' <<<"$out")
+  sum=$(awk '/== instructions per function/ {p=1; next} p && $2 != "total" {s += $1} END {print s + 0}' <<<"$out")
+  top=$(awk '/== instructions per function/ {p=1; next} p && $2 != "total" {print $2; exit}' <<<"$out")
+  if [ -n "$total" ] && [ "$total" -gt 2000000 ] && [ "$sum" = "$total" ] && [ "$top" = measure_spin ]; then
+    pass "profile-qemu.sh: $total instructions, the most in measure_spin (the smoke test's timed loops)"
+  else
+    fail "profile-qemu.sh: total '$total', sum '$sum', top '$top':"
+    tail -5 <<<"$out" | sed 's/^/    /'
+  fi
+}
+
 # ---------------------------------------------------------------- main
 mkdir -p "$build_root"
 start=$SECONDS
@@ -313,6 +331,7 @@ for machine in "${machines[@]}"; do
   test_fault port_fault_nocp 0x00080000   # UFSR.NOCP: FP instruction with CP10/CP11 disabled
   test_fault port_fault_unaligned -       # Armv6-M: unaligned LDR -> HardFault
   test_harness
+  [ "$machine" = mps2-an386 ] && test_profile
 done
 
 machine=kernels
