@@ -42,7 +42,7 @@ enum { EA_MODE_U8 = 0, EA_MODE_S8 = 1, EA_MODE_ANY = 2 };
 /* Arguments; the first nine words are copied to the routine's stack frame (offsets fixed). */
 typedef struct {
     const uint32_t *col;        /*  0: widened block, pair j of pixel q at col[4j + q] */
-    int32_t unused;             /*  4 */
+    int32_t dbl;                /*  4: the C driver's: accumulators doubled (0/1); the assembly ignores it */
     int32_t nloop;              /*  8: int8: (words + 1) / 2 (two words per pass); else words */
     int32_t odd;                /* 12: int8: words odd (first pass does one word) */
     const ea_rqtab_t *tab_end;  /* 16 */

@@ -202,7 +202,7 @@ EA_INLINE void ea_store(uint8_t *o, int32_t acc, const ea_requant_t *rq, int32_t
 }
 
 /* Clamp modes, chosen once per call: the full uint8 / int8 ranges compile to USAT / SSAT. */
-enum { EA_CLAMP_ANY = 0, EA_CLAMP_U8 = 1, EA_CLAMP_S8 = 2 };
+enum { EA_CLAMP_U8 = 0, EA_CLAMP_S8 = 1, EA_CLAMP_ANY = 2 }; /* the values of ea_blk.h's EA_MODE_* */
 EA_INLINE int ea_clamp_mode(const ea_requant_t *rq)
 {
     if (rq->act_min == 0 && rq->act_max == 255) {

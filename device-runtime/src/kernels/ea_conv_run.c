@@ -6,6 +6,12 @@
 #include "ea_cw.h"
 
 #if EA_USE_DSP
+/* ea_clamp_mode() (ea_conv_core.h) returns the assembly's EA_MODE_* values directly */
+typedef char ea_clamp_mode_check[(int)EA_CLAMP_U8 == (int)EA_MODE_U8 && (int)EA_CLAMP_S8 == (int)EA_MODE_S8 &&
+                                         (int)EA_CLAMP_ANY == (int)EA_MODE_ANY
+                                     ? 1
+                                     : -1];
+
 int ea_rq_kmr(int32_t m, int32_t n, int32_t kmr[3])
 {
     /* n' = n + j with j = max(0, 33 - n), m' = m * 2^j: k = n' - 32, r = 2^(n' - 33) */
@@ -23,42 +29,30 @@ int ea_rq_kmr(int32_t m, int32_t n, int32_t kmr[3])
     return 1;
 }
 
-/* Channels [c0, c1) of one block of widened pixels when some table entry has no fast form
- * (kmr[0] == 0: a multiplier too wide for n <= 32, e.g. a first layer's scale >= 0.25 with a
- * 31-bit m, or most channels of a 2-bit layer) or the block is partial (nb < 4). Each run of fast
- * channels goes to the assembly loop in one call; each run of up to EA_RAW_RUN others too, in
- * raw mode (their accumulators into raw[]), then the exact 64-bit requantization (ea_rq_slow).
- * A partial block is the chunk's last, so its table may be turned raw for good. (A full block of
- * fast channels is one call in ea_conv_run.) */
-#define EA_RAW_RUN 8
+/* Channels [c0, c1) of one block of widened pixels when some table entry has no fast form even
+ * with doubled accumulators (kmr[0] == 0; rare: see ea_conv_run) or the block is partial (nb < 4):
+ * one assembly call per channel, a fast one straight to the output, a slow one in raw mode (its
+ * four accumulators into raw[]) and then the exact 64-bit requantization (ea_rq_slow; the
+ * accumulators are 2^dbl times the contract's, hence n + dbl). A partial block is the chunk's last, so
+ * its entries may be turned raw for good. */
 static void ea_run_block(ea_blk_args_t *a, ea_blk_fn blk, ea_rqtab_t *tab, int32_t c0, int32_t c1, int nb,
                          uint8_t *o, int32_t ostride, const ea_requant_t *rq)
 {
-    int32_t c, raw[4 * EA_RAW_RUN], lohi[2];
+    int32_t c, q, raw[4], lohi[2];
     lohi[0] = rq->act_min;
     lohi[1] = rq->act_max;
-    for (c = c0; nb < 4 && c < c1; c++) {
-        tab[c - c0].kmr[0] = 0;
-    }
-    for (c = c0; c < c1;) {
-        const int fast = tab[c - c0].kmr[0] != 0;
-        int32_t r = c + 1, q;
-        while (r < c1 && (tab[r - c0].kmr[0] != 0) == fast && (fast || r - c < EA_RAW_RUN)) {
-            r++;
+    for (c = c0; c < c1; c++) {
+        ea_rqtab_t *e = &tab[c - c0];
+        if (nb < 4) {
+            e->kmr[0] = 0;
         }
-        a->out = fast ? o + c : (uint8_t *)raw;
-        a->tab = tab + (c - c0);
-        a->tab_end = tab + (r - c0);
+        a->out = e->kmr[0] != 0 ? o + c : (uint8_t *)raw;
+        a->tab = e;
+        a->tab_end = e + 1;
         blk(a);
-        if (!fast) { /* channel c's four accumulators at p */
-            const int32_t *p = raw;
-            for (; c < r; c++, p += 4) {
-                for (q = 0; q < nb; q++) {
-                    o[q * ostride + c] = (uint8_t)ea_rq_slow(p[q], rq->mult[c], rq->shift[c], lohi);
-                }
-            }
+        for (q = 0; e->kmr[0] == 0 && q < nb; q++) {
+            o[q * ostride + c] = (uint8_t)ea_rq_slow(raw[q], rq->mult[c], rq->shift[c] + a->dbl, lohi);
         }
-        c = r;
     }
 }
 
@@ -86,7 +80,6 @@ void ea_conv_run(const ea_conv_shape_t *s, const void *in, int in_u8, const uint
     ea_rqtab_t *tab = (ea_rqtab_t *)(void *)(tail + kp + 8);
     const int32_t rowb = ea_packed_row_bytes(K, wbits);
     const int32_t over = 4 * words - rowb; /* 0..3 bytes read past a row's end */
-    const int mode0 = ea_clamp_mode(rq);
     ea_blk_args_t a;
     int32_t p, c0, nsafe = cout;
     if (tabcap == EA_CW_CONV) {
@@ -108,17 +101,31 @@ void ea_conv_run(const ea_conv_shape_t *s, const void *in, int in_u8, const uint
     a.nloop = wbits == 8 ? (words + 1) >> 1 : words;
     a.odd = wbits == 8 ? (words & 1) : 0;
     a.ostride = cout;
-    a.mode = mode0 == EA_CLAMP_U8 ? EA_MODE_U8 : (mode0 == EA_CLAMP_S8 ? EA_MODE_S8 : EA_MODE_ANY);
+    a.mode = ea_clamp_mode(rq);
     a.lo = rq->act_min;
     a.hi = rq->act_max;
     for (c0 = 0; c0 < cout; c0 += tabcap) {
         const int32_t c1 = cout - c0 < tabcap ? cout : c0 + tabcap;
-        int all_fast = 1;
-        int32_t c;
-        for (c = c0; c < c1; c++) {
-            const uint8_t *row = c < nsafe ? w + c * rowb : tail + (c - nsafe) * rowb;
-            all_fast &= ea_rq_entry(&tab[c - c0], row, wbits, bias ? bias[c] : 0, rq->mult[c], rq->shift[c]);
+        /* j = 1: the accumulators doubled (the widened input is, and the bias) and n + 1: the
+         * same values, and channels with n = 31 (a scale in [0.25, 0.5) with a 31-bit m: first
+         * layers, 2-bit layers) get the fast form. Tried only when some channel is slow with
+         * j = 0, and kept if the doubled sums stay below 2^31 (K <= 2^13: |sum| < K * 2^15 before;
+         * every |bias| < 2^29); channels still slow take ea_run_block's way (with n + j). */
+        int32_t c, j, all_fast;
+        for (j = 0;; j++) {
+            int ok1 = K <= 8192; /* j = 1 allowed: the fan-in and every bias small enough */
+            all_fast = 1;
+            for (c = c0; c < c1; c++) {
+                const uint8_t *row = c < nsafe ? w + c * rowb : tail + (c - nsafe) * rowb;
+                const int32_t b = bias ? bias[c] : 0;
+                ok1 &= (uint32_t)(b + (1 << 29)) < (1u << 30);
+                all_fast &= ea_rq_entry(&tab[c - c0], row, wbits, b * (1 << j), rq->mult[c], rq->shift[c] + j);
+            }
+            if (all_fast || j == 1 || !ok1) { /* (ok1 is known from j = 0) */
+                break;
+            }
         }
+        a.dbl = j;
         a.tab = tab; /* the whole chunk in one call per block when every entry is fast */
         a.tab_end = tab + (c1 - c0);
         for (p = 0; p < npix; p += 4) {
@@ -130,6 +137,9 @@ void ea_conv_run(const ea_conv_shape_t *s, const void *in, int in_u8, const uint
                 xs[q] = ea_window(s, (const uint8_t *)in, pq, buf + q * kal);
             }
             widen(xs, K, in_u8, scratch);
+            for (q = 0; q < 2 * kp * j; q++) { /* j = 1: double every lane of the column block */
+                scratch[q] = ea_sadd16(scratch[q], scratch[q]);
+            }
             if (nb == 4 && all_fast) {
                 a.out = o + p * cout + c0;
                 blk(&a);

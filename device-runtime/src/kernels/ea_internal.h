@@ -65,6 +65,7 @@ EA_INLINE int32_t ea_smmla(int32_t a, int32_t b, int32_t r)
 }
 /* SSUB16: halfword-wise a - b (wrapping). */
 EA_INLINE uint32_t ea_ssub16(uint32_t a, uint32_t b) { uint32_t r; __asm__("ssub16 %0, %1, %2" : "=r"(r) : "r"(a), "r"(b)); return r; }
+EA_INLINE uint32_t ea_sadd16(uint32_t a, uint32_t b) { uint32_t r; __asm__("sadd16 %0, %1, %2" : "=r"(r) : "r"(a), "r"(b)); return r; }
 /* USADA8 x, 0, acc: acc + the four bytes of x, unsigned. */
 EA_INLINE int32_t ea_usada8(uint32_t x, int32_t acc)
 {
@@ -101,6 +102,10 @@ EA_INLINE int32_t ea_smmla(int32_t a, int32_t b, int32_t r)
 EA_INLINE uint32_t ea_ssub16(uint32_t a, uint32_t b)
 {
     return ((a - b) & 0xFFFFu) | (((a >> 16) - (b >> 16)) << 16);
+}
+EA_INLINE uint32_t ea_sadd16(uint32_t a, uint32_t b)
+{
+    return ((a + b) & 0xFFFFu) | (((a >> 16) + (b >> 16)) << 16);
 }
 EA_INLINE int32_t ea_usada8(uint32_t x, int32_t acc)
 {

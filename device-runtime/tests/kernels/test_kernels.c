@@ -678,21 +678,22 @@ static void cw_conv_cases(void)
  * multipliers writes them: only those channels may take the slow way, and every output must
  * still be exact. Shapes: REGR_13k's first convolution (which the widened-weight path would take
  * if every channel had the fast form), a wider one with a partial last block of pixels, a
- * pointwise layer, and a layer whose every channel is slow (longer than one raw run). */
+ * pointwise layer, and layers whose every channel has n = 31 (the doubled accumulators make them
+ * fast), also with a bias too large to double and with some n = 30 (slow even doubled). */
 static void mixed_requant_cases(void)
 {
     static const int bit_list[3] = {8, 4, 2};
     int in_u, bi, v, idx = 0;
     for (in_u = 0; in_u <= 1; in_u++) {
         for (bi = 0; bi < 3; bi++) {
-            for (v = 0; v < 4; v++) {
+            for (v = 0; v < 6; v++) {
                 const int bits = bit_list[bi];
                 ea_conv_shape_t s;
                 int32_t K, c, *m, out_n, in_n;
                 int8_t *n;
                 const void *in;
                 const uint8_t *w;
-                const int32_t *bias;
+                int32_t *bias;
                 uint64_t mag;
                 ea_requant_t rq;
                 uint8_t *o_opt, *o_ref;
@@ -705,7 +706,9 @@ static void mixed_requant_cases(void)
                     s.in_h = 15, s.in_c = 5, s.out_c = 13, s.k_h = 3, s.stride_h = 2, s.pad_top = 0, s.out_h = 7;
                 } else if (v == 2) { /* pointwise: 10 pixels, 9 -> 11 channels */
                     s.in_h = 10, s.in_c = 9, s.out_c = 11, s.k_h = 1, s.stride_h = 1, s.pad_top = 0, s.out_h = 10;
-                } else { /* every channel slow (a 2-bit layer's large scales): runs of 8, 8 and 3; 6 pixels */
+                } else { /* v = 3: every channel n = 31 (a 2-bit layer's large scales); v = 4: also one bias
+                          * >= 2^29, which rules the doubled accumulators out; v = 5: n = 30 as well, which
+                          * stays slow with them; 6 pixels (a partial block) */
                     s.in_h = 12, s.in_c = 16, s.out_c = 19, s.k_h = 3, s.stride_h = 2, s.pad_top = 1, s.out_h = 6;
                 }
                 K = s.k_h * s.in_c;
@@ -715,12 +718,15 @@ static void mixed_requant_cases(void)
                 w = make_weights(s.out_c, K, bits, 0);
                 mag = acc_magnitude(K, bits) * (in_u ? 2u : 1u);
                 bias = make_bias(s.out_c, mag);
+                if (v == 4) {
+                    bias[5] = (1 << 30) - 1 - rnd_in(0, 10); /* the most the kernels accept: doubled, it overflows */
+                }
                 make_requant(&rq, s.out_c, mag, in_u, &m, &n);
                 for (c = 0; c < s.out_c; c++) { /* fast, fast (n = 32), slow, ... and the last one slow */
-                    const int slow = v == 3 || c % 3 == 2 || c == s.out_c - 1;
+                    const int slow = v >= 3 || c % 3 == 2 || c == s.out_c - 1;
                     const int n_fast = ilog2(mag) + 23 > 33 ? ilog2(mag) + 23 : 33;
                     m[c] = rnd_in(1 << 29, (1 << 30) - 1); /* 31-bit, normalized as the quantizer makes them */
-                    n[c] = (int8_t)(slow ? 31 : (c % 3 == 1 ? 32 : n_fast));
+                    n[c] = (int8_t)(slow ? (v == 5 && c % 4 == 1 ? 30 : 31) : (c % 3 == 1 ? 32 : n_fast));
                 }
                 rq.act_min = in_u ? 0 : -128;
                 rq.act_max = in_u ? 255 : 127;
