@@ -7,10 +7,9 @@
 
 #if EA_USE_DSP
 /* ea_clamp_mode() (ea_conv_core.h) returns the assembly's EA_MODE_* values directly */
-typedef char ea_clamp_mode_check[(int)EA_CLAMP_U8 == (int)EA_MODE_U8 && (int)EA_CLAMP_S8 == (int)EA_MODE_S8 &&
-                                         (int)EA_CLAMP_ANY == (int)EA_MODE_ANY
-                                     ? 1
-                                     : -1];
+#define EA_SAME(a, b) ((int)(a) == (int)(b))
+typedef char ea_clamp_mode_check[EA_SAME(EA_CLAMP_U8, EA_MODE_U8) && EA_SAME(EA_CLAMP_S8, EA_MODE_S8) &&
+                                 EA_SAME(EA_CLAMP_ANY, EA_MODE_ANY) ? 1 : -1];
 
 int ea_rq_kmr(int32_t m, int32_t n, int32_t kmr[3])
 {
@@ -33,8 +32,8 @@ int ea_rq_kmr(int32_t m, int32_t n, int32_t kmr[3])
  * with doubled accumulators (kmr[0] == 0; rare: see ea_conv_run) or the block is partial (nb < 4):
  * one assembly call per channel, a fast one straight to the output, a slow one in raw mode (its
  * four accumulators into raw[]) and then the exact 64-bit requantization (ea_rq_slow; the
- * accumulators are 2^dbl times the contract's, hence n + dbl). A partial block is the chunk's last, so
- * its entries may be turned raw for good. */
+ * accumulators are 2^dbl times the contract's, hence n + dbl). A partial block is the chunk's
+ * last, so its entries may be turned raw for good. */
 static void ea_run_block(ea_blk_args_t *a, ea_blk_fn blk, ea_rqtab_t *tab, int32_t c0, int32_t c1, int nb,
                          uint8_t *o, int32_t ostride, const ea_requant_t *rq)
 {
