@@ -1,5 +1,6 @@
 /* Polled console on the CMSDK APB UART (Arm Cortex-M System Design Kit TRM, DDI 0479, "UART";
- * QEMU model: hw/char/cmsdk-apb-uart.c). The base address and clock come from board.h. */
+ * QEMU model: hw/char/cmsdk-apb-uart.c): ea_uart_init, ea_port_putc and ea_port_try_getc
+ * (console.c builds the rest). The base address and clock come from board.h. */
 #include "board.h"
 #include "cortexm_regs.h"
 #include "edgeamp/port.h"
@@ -35,21 +36,6 @@ void ea_port_putc(char c)
     UART_DATA = (uint8_t)c;
 }
 
-void ea_port_write(const char *buf, size_t len)
-{
-    size_t i;
-    for (i = 0; i < len; i++) {
-        ea_port_putc(buf[i]);
-    }
-}
-
-void ea_port_puts(const char *s)
-{
-    while (*s) {
-        ea_port_putc(*s++);
-    }
-}
-
 int ea_port_try_getc(void)
 {
     uint32_t state = UART_STATE;
@@ -60,12 +46,4 @@ int ea_port_try_getc(void)
         return -1;
     }
     return (int)(UART_DATA & 0xFFu);
-}
-
-int ea_port_getc(void)
-{
-    int c;
-    while ((c = ea_port_try_getc()) < 0) {
-    }
-    return c;
 }

@@ -1,6 +1,6 @@
 /* Polled console on the nRF51 UART (Nordic nRF51 Series Reference Manual v3.0, section 29
  * "UART"; QEMU model: hw/char/nrf51_uart.c). Used by the microbit port in place of
- * uart_cmsdk.c; the same public functions (edgeamp/port.h). The base address comes from board.h.
+ * uart_cmsdk.c: ea_uart_init, ea_port_putc and ea_port_try_getc (console.c builds the rest). The base address comes from board.h.
  * Tasks are started by writing 1; events are registers that read 1 once they happened and are
  * cleared by writing 0. */
 #include "board.h"
@@ -39,21 +39,6 @@ void ea_port_putc(char c)
     }
 }
 
-void ea_port_write(const char *buf, size_t len)
-{
-    size_t i;
-    for (i = 0; i < len; i++) {
-        ea_port_putc(buf[i]);
-    }
-}
-
-void ea_port_puts(const char *s)
-{
-    while (*s) {
-        ea_port_putc(*s++);
-    }
-}
-
 int ea_port_try_getc(void)
 {
     if (UART_EVENTS_ERROR) {
@@ -66,12 +51,4 @@ int ea_port_try_getc(void)
      * into RXD and raises RXDRDY again. */
     UART_EVENTS_RXDRDY = 0;
     return (int)(UART_RXD & 0xFFu);
-}
-
-int ea_port_getc(void)
-{
-    int c;
-    while ((c = ea_port_try_getc()) < 0) {
-    }
-    return c;
 }

@@ -15,9 +15,9 @@
  *   acc[q] = b + dot(row, pixel q)                 (int4/int2: sum of x16/x64 products >> 4/6)
  *   k != 0:  out[q * ostride] = clamp((SMMLA(acc[q], m, r)) >> k)       q = 0..3
  *            i.e. floor((acc*m + 2^(k+31)) / 2^(k+32)) (see ea_rq_entry), then out += 1
- *   k == 0:  the four int32 accumulators are stored at out (word aligned) and out += 16
- *            (the caller's exact 64-bit path for parameters the table cannot express; a run of
- *            such channels fills a buffer of 16 bytes per channel in one call).
+ *   k == 0:  the four int32 accumulators are stored at out (word aligned) and out is not advanced
+ *            (the caller's exact 64-bit path for parameters the table cannot express; one channel
+ *            per call).
  */
 #ifndef EDGEAMP_EA_BLK_H
 #define EDGEAMP_EA_BLK_H

@@ -80,7 +80,7 @@
     "add    sp, sp, #44\n\t"                        \
     "pop    {r4-r11, pc}\n\t"                       \
     "22:\n\t"                                       \
-    "stmia  r12!, {r0-r3}\n\t"                      \
+    "stmia  r12, {r0-r3}\n\t"                       \
     "b      21b\n\t"                                \
     "23:\n\t"                                       \
     "cmp    r6, #1\n\t"                             \
@@ -126,7 +126,6 @@ EA_INLINE void ea_blk_emulated(const ea_blk_args_t *a, int wbits)
         }
         if (e->kmr[0] == 0) {
             memcpy(o, acc, sizeof acc);
-            o += sizeof acc;
             continue;
         }
         for (q = 0; q < 4; q++) {

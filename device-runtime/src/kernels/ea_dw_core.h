@@ -18,8 +18,8 @@ EA_INLINE void ea_dw_conv_hx1_body(const ea_conv_shape_t *s, const void *in, int
     int32_t oh, ow, c, i;
     for (oh = 0; oh < s->out_h; oh++) {
         const int32_t ih0 = oh * s->stride_h - s->pad_top;
-        const int32_t i0 = ih0 < 0 ? -ih0 : 0;
-        const int32_t i1 = ih0 + s->k_h > s->in_h ? s->in_h - ih0 : s->k_h;
+        int32_t i0, i1;
+        ea_tap_range(ih0, s->k_h, s->in_h, &i0, &i1);
         for (ow = 0; ow < s->out_w; ow++) {
             const int32_t base = (ih0 * s->in_w + ow * s->stride_w) * C;
             for (c = 0; c < C; c++) {

@@ -153,6 +153,14 @@ EA_INLINE int32_t ea_w_get(const uint8_t *row, int32_t k, int bits)
     return v - ((v & 0x2) << 1);
 }
 
+/* The taps [*i0, *i1) of a (k_h, 1) window whose first row is input row ih0 that lie inside the
+ * input's in_h rows (padded taps are skipped; *i0 >= *i1 when none is inside). */
+EA_INLINE void ea_tap_range(int32_t ih0, int32_t k_h, int32_t in_h, int32_t *i0, int32_t *i1)
+{
+    *i0 = ih0 < 0 ? -ih0 : 0;
+    *i1 = ih0 + k_h > in_h ? in_h - ih0 : k_h;
+}
+
 /* Input element i of an 8-bit activation tensor. */
 EA_INLINE int32_t ea_x_get(const void *in, int32_t i, int in_u8)
 {

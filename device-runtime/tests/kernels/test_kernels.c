@@ -794,6 +794,17 @@ static void maxpool_cases(void)
     }
 }
 
+/* One global average pool case: the kernel of the input type against the reference. */
+static void global_avgpool_case(const char *name, int idx, int32_t np, int32_t C, const void *in, int in_u, int32_t m,
+                                int32_t n, int32_t lo, int32_t hi)
+{
+    uint8_t *o1 = t_alloc_out((size_t)C), *o2 = t_alloc_out((size_t)C);
+    if (in_u) ea_global_avgpool_u8(np, C, (const uint8_t *)in, m, n, lo, hi, o1);
+    else ea_global_avgpool_s8(np, C, (const int8_t *)in, m, n, lo, hi, o1);
+    ea_global_avgpool_ref(np, C, in, in_u, m, n, lo, hi, o2);
+    report_case(name, idx, o1, o2, (size_t)C);
+}
+
 static void random_pool_add_cases(void)
 {
     int i, in_u;
@@ -852,13 +863,7 @@ static void random_pool_add_cases(void)
                 const int32_t np = p.in_h * p.in_w;
                 n = 20 + rnd_in(0, 10);
                 m = (int32_t)(((int64_t)1 << n) / np);
-                o1 = t_alloc_out((size_t)p.c);
-                o2 = t_alloc_out((size_t)p.c);
-                nm = in_u ? "global_avgpool_u8" : "global_avgpool_s8";
-                if (in_u) ea_global_avgpool_u8(np, p.c, (const uint8_t *)in, m, n, lo, hi, o1);
-                else ea_global_avgpool_s8(np, p.c, (const int8_t *)in, m, n, lo, hi, o1);
-                ea_global_avgpool_ref(np, p.c, in, in_u, m, n, lo, hi, o2);
-                report_case(nm, i, o1, o2, (size_t)p.c);
+                global_avgpool_case(in_u ? "global_avgpool_u8" : "global_avgpool_s8", i, np, p.c, in, in_u, m, n, lo, hi);
 
                 /* as generated code has it: a 31-bit multiplier with 1/np folded into n, so n lands
                  * on either side of 33 (the pools requantize n < 33 on the fast path when the sums
@@ -872,13 +877,8 @@ static void random_pool_add_cases(void)
                     }
                     n += lg;
                 }
-                o1 = t_alloc_out((size_t)p.c);
-                o2 = t_alloc_out((size_t)p.c);
-                nm = in_u ? "global_avgpool_u8_m31" : "global_avgpool_s8_m31";
-                if (in_u) ea_global_avgpool_u8(np, p.c, (const uint8_t *)in, m, n, lo, hi, o1);
-                else ea_global_avgpool_s8(np, p.c, (const int8_t *)in, m, n, lo, hi, o1);
-                ea_global_avgpool_ref(np, p.c, in, in_u, m, n, lo, hi, o2);
-                report_case(nm, i, o1, o2, (size_t)p.c);
+                global_avgpool_case(in_u ? "global_avgpool_u8_m31" : "global_avgpool_s8_m31", i, np, p.c, in, in_u, m, n,
+                                    lo, hi);
                 o1 = t_alloc_out(out_n);
                 o2 = t_alloc_out(out_n);
                 nm = in_u ? "avgpool_hx1_u8_m31" : "avgpool_hx1_s8_m31";

@@ -34,17 +34,10 @@ class HilCommandTest {
     Path elf = DemoFirmware.build(repo, "mps2-an386", dir.resolve("fw"));
     Path vectors = dir.resolve("vectors.json");
     Files.writeString(vectors, new JsonObject().put("vectors", DemoFirmware.vectors(4, 3)).encode());
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    int rc;
-    try {
-      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      rc = Toolchain.commandLine().execute("hil", "run", "--board", "qemu-mps2-an386", "--firmware", elf.toString(),
-          "--vectors", vectors.toString(), "--work", dir.resolve("work").toString());
-    } finally {
-      System.setOut(old);
-    }
-    String out = buf.toString(StandardCharsets.UTF_8);
+    StringBuilder buf = new StringBuilder();
+    int rc = cli(new StringWriter(), buf, "hil", "run", "--board", "qemu-mps2-an386", "--firmware", elf.toString(),
+        "--vectors", vectors.toString(), "--work", dir.resolve("work").toString());
+    String out = buf.toString();
     assertEquals(0, rc, out);
     assertTrue(out.contains("QEMU instruction counts"), out);
     assertTrue(out.contains("metric top1_accuracy = 1.0"), out);
