@@ -18,9 +18,13 @@ out=$build/bench-kernels.md
 m4=$build/bench-m4
 cmake -S "$here" -B "$m4" -DCMAKE_TOOLCHAIN_FILE="$here/cmake/arm-none-eabi.cmake" -DEDGEAMP_BOARD=mps2-an386 \
   -DEDGEAMP_PORT_TESTS=OFF >"$m4.configure.log" 2>&1
-cmake --build "$m4" -j "$jobs" --target bench_kernels >"$m4.build.log" 2>&1
+cmake --build "$m4" -j "$jobs" --target bench_kernels bench_dense_int16_weights >"$m4.build.log" 2>&1
 qemu_cmd="$here/scripts/run-qemu.sh mps2-an386 $m4/bench_kernels.elf 120"
 $qemu_cmd </dev/null | tr -d '\r' >"$build/bench-m4.txt"
+# The experiment that prices DESIGN.md's int8 dense weights (bench/bench_dense_int16_weights.c);
+# it exits non-zero if its outputs differ from the shipped kernel's.
+"$here/scripts/run-qemu.sh" mps2-an386 "$m4/bench_dense_int16_weights.elf" 60 </dev/null | tr -d '\r' \
+  >"$build/bench-m4-int16-weights.txt"
 
 # ---- 1b. the other cores, same firmware source: M3 (portable C), M7, M33, M55 (same assembly)
 other_cores=(mps2-an385:Cortex-M3 microbit:Cortex-M0+ mps2-an500:Cortex-M7 mps2-an505:Cortex-M33 mps3-an547:Cortex-M55)
@@ -141,6 +145,18 @@ per_mac() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == 0) print "n/a";
       row+="$(per_mac "$c" "$n") ($c) | "
     done
     echo "$row"
+  done
+  echo
+  echo "What the packed int8 dense weights cost (an experiment, bench/bench_dense_int16_weights.c): dense1"
+  echo "with its weights stored widened to int16, bit-exact with the shipped kernel, same machine:"
+  echo
+  echo "| dense1 weights | weight bytes | instructions | per MAC |"
+  echo "|---|---:|---:|---:|"
+  for kind in shipped-int8-weights int16-weights; do
+    c=$(sed -n "s/^bench-int16-weights $kind .*instructions=\([0-9]*\).*/\1/p" "$build/bench-m4-int16-weights.txt")
+    wb=$(sed -n "s/^bench-int16-weights weight_bytes int8=\([0-9]*\) int16=\([0-9]*\).*/\1 \2/p" "$build/bench-m4-int16-weights.txt")
+    if [ "$kind" = int16-weights ]; then wb=${wb#* }; else wb=${wb% *}; fi
+    echo "| $kind | $wb | $c | $(per_mac "$c" 2048) |"
   done
   echo
   echo "## Other cores (QEMU, -icount shift=0, same firmware): instructions per MAC"
