@@ -23,6 +23,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -128,6 +129,8 @@ public final class Codegen {
   }
 
   public static Result generate(QuantizedModel model, String source, BoardProfile board, Path out, Options o) {
+    checkReplaceable(out);
+    checkLinkerScript(board);
     List<String> messages = new ArrayList<>();
     // 1. The board's NPU limits.
     List<BoardCheck.Problem> problems = BoardCheck.problems(model, board);
@@ -203,7 +206,7 @@ public final class Codegen {
       ArtifactWriter.write(model, tmp.resolve("artifact"));
       Path ld = board.linkerScript().orElse(null);
       if (ld != null && Files.isRegularFile(ld)) Files.copy(ld, tmp.resolve(board.id() + ".ld"));
-      Files.writeString(tmp.resolve("codegen-report.json"), report(model, cm, board, name, fit, fallbacks, twinSimple));
+      Files.writeString(tmp.resolve(REPORT_FILE), report(model, cm, board, name, fit, fallbacks, twinSimple));
       Files.writeString(tmp.resolve("test_vectors.json"), hilVectors(model, displayName, v.inputs, expected));
       // 5. The portability check of boards whose own compiler is not here.
       if (o.portabilityCheck() && board.toolchain().portabilityCheck() != null) {
@@ -535,6 +538,39 @@ public final class Codegen {
       if (Files.isRegularFile(d.resolve("device-runtime/include/edgeamp/edgeamp.h"))) return d.resolve("device-runtime").normalize();
     }
     throw new CodegenException("cannot find the device runtime (device-runtime/include/edgeamp/edgeamp.h): set EDGEAMP_HOME or pass --runtime DIR");
+  }
+
+  /** The file that marks a folder as codegen's output, so a later run may replace it as a whole. */
+  static final String REPORT_FILE = "codegen-report.json";
+
+  /**
+   * The output folder is replaced as a whole, so it must be new, empty or an earlier codegen output
+   * (it holds {@value #REPORT_FILE}); anything else is the user's and is refused before any work.
+   */
+  static void checkReplaceable(Path out) {
+    Path abs = out.toAbsolutePath().normalize();
+    if (abs.getParent() == null) throw new CodegenException("--out " + out + ": choose a folder below the file system root");
+    if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) return;
+    if (!Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
+      throw new CodegenException("--out " + out + " exists and is not a folder; choose a new folder");
+    }
+    if (Files.isRegularFile(abs.resolve(REPORT_FILE))) return;
+    try (Stream<Path> entries = Files.list(abs)) {
+      if (entries.findAny().isEmpty()) return;
+    } catch (IOException e) {
+      throw new CodegenException("--out " + out + ": cannot read the folder: " + e.getMessage());
+    }
+    throw new CodegenException("--out " + out + " is a folder that is not empty and not an earlier codegen output (it has no "
+        + REPORT_FILE + "); codegen replaces its output folder as a whole, so choose a new or empty folder");
+  }
+
+  /** A linker script the profile names must exist: without it the firmware would link with the wrong memory map and stack. */
+  static void checkLinkerScript(BoardProfile board) {
+    Path ld = board.linkerScript().orElse(null);
+    if (ld != null && !Files.isRegularFile(ld)) {
+      throw new CodegenException("board profile " + board.source() + ": toolchain.linker_script '" + board.toolchain().linkerScript() + "' resolves to "
+          + ld + ", which does not exist (a relative path is taken from the profile's folder); correct the path, or copy the script beside the profile");
+    }
   }
 
   private static void replace(Path tmp, Path target) throws IOException {

@@ -56,9 +56,42 @@ public final class HilClient {
     }
   }
 
+  /** A request the server answered with a non-2xx status; {@link #reason()} is its JSON "error" field when it has one. */
+  public static final class HttpStatusException extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final int status;
+    private final String reason;
+
+    HttpStatusException(String what, int status, String body) {
+      super(what + ": HTTP " + status + " " + body);
+      this.status = status;
+      String r = body;
+      try {
+        String e = new JsonObject(body).getString("error");
+        if (e != null) r = e;
+      } catch (RuntimeException notJson) {
+        // keep the raw body
+      }
+      this.reason = r;
+    }
+
+    public int status() {
+      return status;
+    }
+
+    /** True for 4xx: the request was wrong (bad firmware, unknown board, bad token), not the server. */
+    public boolean clientError() {
+      return status / 100 == 4;
+    }
+
+    public String reason() {
+      return reason;
+    }
+  }
+
   private JsonObject ok(Reply r, String what) throws IOException {
     if (r.status / 100 != 2) {
-      throw new IOException(what + ": HTTP " + r.status + " " + r.body);
+      throw new HttpStatusException(what, r.status, r.body);
     }
     return r.json();
   }

@@ -34,25 +34,26 @@ public final class HilCommand implements Runnable {
     String host;
     @Option(names = "--port", description = "REST port (0 = any)", defaultValue = "8080")
     int port;
-    @Option(names = "--site", defaultValue = "lab")
+    @Option(names = "--site", defaultValue = "lab", description = "site name in the MQTT topics edgeamp/v1/<site>/... (default: ${DEFAULT-VALUE})")
     String site;
     @Option(names = "--mqtt-url", description = "external broker (tcp://host:1883, ssl://...); default: embedded broker")
     String mqttUrl;
     @Option(names = "--mqtt-port", description = "embedded broker port (default: chosen once, kept in the work dir)", defaultValue = "0")
     int mqttPort;
-    @Option(names = "--mqtt-username")
+    @Option(names = "--mqtt-username", description = "user name for --mqtt-url")
     String mqttUser;
     @Option(names = "--mqtt-password-file", description = "file holding the MQTT password")
     Path mqttPasswordFile;
     @Option(names = "--mqtt-truststore", description = "JKS/PKCS12 trust store for an ssl:// broker")
     Path trustStore;
-    @Option(names = "--mqtt-truststore-password-file")
+    @Option(names = "--mqtt-truststore-password-file", description = "file holding the --mqtt-truststore password")
     Path trustStorePasswordFile;
     @Option(names = "--broker-keystore", description = "embedded broker: key store for a TLS listener")
     Path brokerKeyStore;
-    @Option(names = "--broker-keystore-password-file")
+    @Option(names = "--broker-keystore-password-file", description = "file holding the --broker-keystore password")
     Path brokerKeyStorePasswordFile;
-    @Option(names = "--broker-tls-port", defaultValue = "-1")
+    @Option(names = "--broker-tls-port", defaultValue = "-1", description = "embedded broker: port of the TLS listener that "
+        + "--broker-keystore opens (default: any free port)")
     int brokerTlsPort;
     @Option(names = "--hardware-map", description = "YAML file of real boards")
     Path hardwareMap;
@@ -64,7 +65,7 @@ public final class HilCommand implements Runnable {
     String serverId;
     @Option(names = "--source-root", description = "directory from which CMake firmware sources may be built; repeatable")
     List<Path> sourceRoots = new ArrayList<>();
-    @Option(names = "--max-upload-mb", defaultValue = "16")
+    @Option(names = "--max-upload-mb", defaultValue = "16", description = "largest firmware upload accepted, MiB (default: ${DEFAULT-VALUE})")
     int maxUploadMb;
 
     HilConfig config() throws java.io.IOException {
@@ -127,7 +128,8 @@ public final class HilCommand implements Runnable {
   @Command(name = "run", mixinStandardHelpOptions = true,
       description = "Run a firmware with test vectors on a board and print latency and metric summaries.")
   static final class Run implements Callable<Integer> {
-    @Option(names = "--board", required = true, description = "board id or profile (e.g. qemu-mps2-an386)")
+    @Option(names = "--board", required = true, description = "board profile id (e.g. qemu-mps2-an386); with --server also a board id "
+        + "(qemu-mps2-an386-1)")
     String board;
     @Option(names = "--model", description = "model directory: a `toolchain codegen` output built with CMake "
         + "(build/*_harness.elf and test_vectors.json), or firmware.elf (or firmware/*.elf) and test_vectors.json")
@@ -136,9 +138,9 @@ public final class HilCommand implements Runnable {
     Path firmware;
     @Option(names = "--vectors", description = "JSON test vectors: {\"vectors\":[{\"input\":hex,\"expected\":[..],\"label\":n}]}")
     Path vectors;
-    @Option(names = "--iterations", defaultValue = "3")
+    @Option(names = "--iterations", defaultValue = "3", description = "timed runs of each vector (default: ${DEFAULT-VALUE})")
     int iterations;
-    @Option(names = "--warmup", defaultValue = "1")
+    @Option(names = "--warmup", defaultValue = "1", description = "untimed runs of each vector before the timed ones (default: ${DEFAULT-VALUE})")
     int warmup;
     @Option(names = "--server", description = "URL of a running server; default: start an embedded one for the run")
     String server;
@@ -148,7 +150,8 @@ public final class HilCommand implements Runnable {
     Path work;
     @Option(names = "--json", description = "print the full result JSON")
     boolean json;
-    @Option(names = "--timeout-s", defaultValue = "600")
+    @Option(names = "--timeout-s", defaultValue = "600", description = "give up waiting for the result after this many seconds "
+        + "(default: ${DEFAULT-VALUE})")
     int timeoutS;
 
     @Override
@@ -189,7 +192,11 @@ public final class HilCommand implements Runnable {
       }
       // codegen's file names the model its vectors belong to: the server then refuses firmware reporting another name
       String expectModel = parsed instanceof JsonObject ? ((JsonObject) parsed).getString("model") : null;
+      if (model != null) {
+        checkGeneratedFor(model, board.replaceAll("-\\d+$", ""));
+      }
       HilServer embedded = null;
+      Path embeddedWork = null;
       try {
         HilClient api;
         if (server != null) {
@@ -198,7 +205,10 @@ public final class HilCommand implements Runnable {
           }
           api = new HilClient(server, Files.readString(tokenFile).trim());
         } else {
-          Path w = work != null ? work : Files.createTempDirectory("edgeamp-hil-run");
+          Path w = work;
+          if (w == null) {
+            w = embeddedWork = Files.createTempDirectory("edgeamp-hil-run"); // deleted after the run
+          }
           HilConfig c = new HilConfig().workDir(w);
           String profile = board.replaceAll("-\\d+$", "");
           c.qemu(profile, 1);
@@ -216,10 +226,49 @@ public final class HilCommand implements Runnable {
         JsonObject r = api.awaitResult(id, timeoutS * 1000L);
         print(r);
         return "pass".equals(r.getString("verdict")) || "no-reference".equals(r.getString("verdict")) ? 0 : 1;
+      } catch (HilClient.HttpStatusException e) {
+        if (!e.clientError()) throw e;
+        // the server refused what we sent: say which input, in one line
+        String what = e.getMessage().startsWith("upload") ? "firmware " + elf : "job for board " + board + " with vectors " + vec;
+        throw new UserError(what + ": the HIL server refused it: " + e.reason());
+      } catch (java.net.ConnectException e) {
+        throw new UserError("cannot reach the HIL server at " + server + " (" + e.getMessage() + "); is `toolchain hil serve` running there?");
       } finally {
         if (embedded != null) {
           embedded.stop();
         }
+        if (embeddedWork != null) {
+          deleteTree(embeddedWork);
+        }
+      }
+    }
+
+    /**
+     * A codegen output names its board in codegen-report.json: firmware built for one board's memory map
+     * and core faults or gives foreign figures on another, so a different --board is refused.
+     */
+    private static void checkGeneratedFor(Path model, String profile) throws java.io.IOException {
+      Path report = model.resolve("codegen-report.json");
+      if (!Files.isRegularFile(report)) {
+        return;
+      }
+      String generatedFor;
+      try {
+        generatedFor = new JsonObject(Files.readString(report)).getString("board");
+      } catch (RuntimeException e) {
+        throw new UserError(report + " is not codegen's JSON report (" + e.getMessage() + "); rerun toolchain codegen");
+      }
+      if (generatedFor != null && !generatedFor.equals(profile)) {
+        throw new UserError("the firmware in " + model + " was generated for board " + generatedFor + " (" + report.getFileName() + "), not "
+            + profile + "; run it with --board " + generatedFor + ", or rerun toolchain codegen --board " + profile);
+      }
+    }
+
+    private static void deleteTree(Path dir) {
+      try (Stream<Path> s = Files.walk(dir)) {
+        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (java.io.IOException e) {
+        System.err.println("warning: could not remove the run's work folder " + dir + ": " + e.getMessage());
       }
     }
 
@@ -276,17 +325,17 @@ public final class HilCommand implements Runnable {
     Path firmware;
     @Option(names = "--repo", description = "EdgeAMP checkout (for the demo firmware)", defaultValue = ".")
     Path repo;
-    @Option(names = "--profile", defaultValue = "qemu-mps2-an386")
+    @Option(names = "--profile", defaultValue = "qemu-mps2-an386", description = "emulated board profile (default: ${DEFAULT-VALUE})")
     String profile;
-    @Option(names = "--boards", split = ",", defaultValue = "1,2,4")
+    @Option(names = "--boards", split = ",", defaultValue = "1,2,4", description = "board counts to measure (default: ${DEFAULT-VALUE})")
     int[] boards;
-    @Option(names = "--jobs", defaultValue = "16")
+    @Option(names = "--jobs", defaultValue = "16", description = "jobs per board count (default: ${DEFAULT-VALUE})")
     int jobs;
     @Option(names = "--vectors", description = "vectors per job", defaultValue = "10")
     int vectors;
-    @Option(names = "--work", defaultValue = "hil-bench")
+    @Option(names = "--work", defaultValue = "hil-bench", description = "work directory (default: ${DEFAULT-VALUE})")
     Path work;
-    @Option(names = "--json-out")
+    @Option(names = "--json-out", description = "also write the figures as JSON to this file")
     Path jsonOut;
 
     @Override
@@ -308,13 +357,14 @@ public final class HilCommand implements Runnable {
       description = "Telemetry ingest benchmark: bounded QoS 1 publishers on loopback through the embedded broker into the"
           + " server's fleet feed at rising rates until loss or lag (BENCHMARKS.md).")
   static final class Load implements Callable<Integer> {
-    @Option(names = "--rates", split = ",", defaultValue = "2000,5000,10000,20000,40000,60000,80000,100000")
+    @Option(names = "--rates", split = ",", defaultValue = "2000,5000,10000,20000,40000,60000,80000,100000",
+        description = "telemetry messages per second, one step each (default: ${DEFAULT-VALUE})")
     int[] rates;
-    @Option(names = "--step-s", defaultValue = "2")
+    @Option(names = "--step-s", defaultValue = "2", description = "seconds per rate step (default: ${DEFAULT-VALUE})")
     double stepS;
-    @Option(names = "--publishers", defaultValue = "4")
+    @Option(names = "--publishers", defaultValue = "4", description = "concurrent QoS 1 publishers (default: ${DEFAULT-VALUE})")
     int publishers;
-    @Option(names = "--max-lag-ms", defaultValue = "1000")
+    @Option(names = "--max-lag-ms", defaultValue = "1000", description = "stop when delivery lags by more than this (default: ${DEFAULT-VALUE})")
     long maxLagMs;
     @Option(names = "--telemetry-qos", description = "QoS of the server's telemetry subscription with --telemetry-path subscription"
         + " (publishers always use 1)", defaultValue = "1")
@@ -327,9 +377,9 @@ public final class HilCommand implements Runnable {
     boolean continueOnLag;
     @Option(names = "--drain-ms", defaultValue = "3000", description = "wait this long after a step for the rest to arrive")
     long drainMs;
-    @Option(names = "--work", defaultValue = "hil-load")
+    @Option(names = "--work", defaultValue = "hil-load", description = "work directory (default: ${DEFAULT-VALUE})")
     Path work;
-    @Option(names = "--json-out")
+    @Option(names = "--json-out", description = "also write the figures as JSON to this file")
     Path jsonOut;
 
     @Override

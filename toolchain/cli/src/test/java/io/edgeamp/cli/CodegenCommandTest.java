@@ -154,6 +154,22 @@ class CodegenCommandTest {
   }
 
   @Test
+  void outFolderThatIsNotCodegenOutputIsRefusedAndKept() throws Exception {
+    Path art = regrArtifact();
+    Path fw = Files.createDirectories(dir.resolve("gen/fw/sub"));
+    Files.writeString(fw.resolve("notes.txt"), "mine");
+    assertEquals(2, codegen("qemu-mps2-an386", art));
+    String e = err.toString();
+    assertTrue(e.contains("--out " + dir.resolve("gen/fw")) && e.contains("not an earlier codegen output") && e.contains("choose a new or empty folder"), e);
+    assertEquals("mine", Files.readString(fw.resolve("notes.txt")));
+    // a regular file as --out is refused as well, and kept
+    Files.writeString(dir.resolve("gen/file"), "x");
+    assertEquals(2, run("codegen", "--board", "qemu-mps2-an386", "--model", art.toString(), "--out", dir.resolve("gen/file").toString()));
+    assertTrue(err.toString().contains("exists and is not a folder"), err.toString());
+    assertEquals("x", Files.readString(dir.resolve("gen/file")));
+  }
+
+  @Test
   void unknownKeyInTheProfileIsExit2AndNothingWritten() throws Exception {
     Path art = regrArtifact();
     profile("bad-key", "clock_hz: 25000000", "clock_hz: 25000000\nflash_speed: 3");
@@ -168,6 +184,20 @@ class CodegenCommandTest {
     Path p = profile("no-ram", "ram_bytes: 4194304      # 4 MiB\n", "");
     assertEquals(2, codegen(p.toString(), art));
     assertTrue(err.toString().contains("ram_bytes"), err.toString());
+    assertNothingWritten();
+  }
+
+  @Test
+  void profileWhoseLinkerScriptIsMissingIsExit2NamingTheField() throws Exception {
+    Path art = regrArtifact();
+    // the shipped profile copied elsewhere unchanged: its relative linker script no longer resolves
+    Path p = dir.resolve("profiles/qemu-mps2-an386.yaml");
+    Files.createDirectories(p.getParent());
+    Files.copy(root().resolve("board-profiles/qemu-mps2-an386.yaml"), p);
+    assertEquals(2, codegen(p.toString(), art));
+    String e = err.toString();
+    assertTrue(e.contains("board profile " + p) && e.contains("toolchain.linker_script '../device-runtime/ports/mps2-an386/memory.ld'")
+        && e.contains(dir.resolve("device-runtime/ports/mps2-an386/memory.ld").toString()) && e.contains("does not exist"), e);
     assertNothingWritten();
   }
 
