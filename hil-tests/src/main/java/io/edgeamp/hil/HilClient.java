@@ -23,6 +23,11 @@ public final class HilClient {
     this.token = token;
   }
 
+  /** The server's base URL, without a trailing slash. */
+  public String baseUrl() {
+    return base;
+  }
+
   /** Status and body of one request; no exception for 4xx/5xx. */
   public static final class Reply {
     public final int status;
@@ -114,18 +119,45 @@ public final class HilClient {
   }
 
   public JsonObject awaitResult(String id, long timeoutMs) throws IOException {
+    return awaitResult(id, timeoutMs, notice -> { });
+  }
+
+  /**
+   * Polls for the job's result until {@code timeoutMs}. A server that stops answering (a crash, a
+   * restart) is waited for rather than fatal: it keeps accepted jobs in its store and requeues them
+   * on restart, so the result still comes. {@code notice} hears once when the server goes away and
+   * once when it is back.
+   */
+  public JsonObject awaitResult(String id, long timeoutMs, java.util.function.Consumer<String> notice) throws IOException {
     long deadline = System.currentTimeMillis() + timeoutMs;
+    IOException unreachable = null;
     while (System.currentTimeMillis() < deadline) {
-      Optional<JsonObject> r = result(id);
-      if (r.isPresent()) {
-        return r.get();
+      try {
+        Optional<JsonObject> r = result(id);
+        if (unreachable != null) {
+          notice.accept("the HIL server at " + base + " answers again; waiting for job " + id);
+          unreachable = null;
+        }
+        if (r.isPresent()) {
+          return r.get();
+        }
+      } catch (java.net.ConnectException | java.net.http.HttpTimeoutException e) {
+        if (unreachable == null) {
+          notice.accept("the HIL server at " + base + " does not answer (" + e.getClass().getSimpleName() + "); job " + id
+              + " is in its store, waiting for it to come back");
+        }
+        unreachable = e;
       }
       try {
-        Thread.sleep(50);
+        Thread.sleep(unreachable == null ? 50 : 500);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted");
       }
+    }
+    if (unreachable != null) {
+      throw new IOException("no result for job " + id + " within " + timeoutMs + " ms: the HIL server at " + base + " has not answered since "
+          + unreachable.getMessage() + "; the job stays in its store, ask again with GET /api/v1/jobs/" + id + "/result");
     }
     throw new IOException("no result for " + id + " within " + timeoutMs + " ms; job: " + job(id).encode());
   }
@@ -133,7 +165,7 @@ public final class HilClient {
   public JsonArray boards() throws IOException {
     Reply r = send("GET", "/api/v1/boards", null, null);
     if (r.status != 200) {
-      throw new IOException("boards: HTTP " + r.status);
+      throw new HttpStatusException("boards", r.status, r.body);
     }
     return new JsonArray(r.body);
   }

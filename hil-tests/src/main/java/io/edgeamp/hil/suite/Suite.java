@@ -164,6 +164,10 @@ public final class Suite {
       s = m.readValue(file.toFile(), Suite.class);
     } catch (JsonMappingException e) {
       throw new SuiteException(file + ": " + e.getOriginalMessage() + " (" + e.getPathReference() + ")");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) { // not YAML at all: say where
+      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+      throw new SuiteException(file + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr()) + ": not valid YAML: "
+          + e.getOriginalMessage().lines().findFirst().orElse("").trim());
     }
     if (s == null) {
       throw new SuiteException(file + ": empty suite");
@@ -184,6 +188,7 @@ public final class Suite {
     if (entries.isEmpty()) {
       throw new SuiteException(where + "no entries");
     }
+    checkRanges(where + "defaults: ", defaults.vectors, defaults.iterations, defaults.warmup, defaults.timeoutS);
     Set<String> names = new java.util.HashSet<>();
     for (Entry e : entries) {
       if (e.name == null || !e.name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
@@ -213,12 +218,33 @@ public final class Suite {
         if (!b.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
           throw new SuiteException(where + "bad board profile " + b);
         }
+        if ("demo".equals(e.firmware) && !QEMU_PROFILES.contains(b)) {
+          throw new SuiteException(where + "entry " + e.name + ": board " + b + ": the demo firmware runs on the emulated boards "
+              + new java.util.TreeSet<>(QEMU_PROFILES) + " only");
+        }
       }
+      checkRanges(where + "entry " + e.name + ": ", e.vectors, e.iterations, e.warmup, e.timeoutS);
       for (String b : e.boardThresholds.keySet()) {
         if (!bs.contains(b)) {
           throw new SuiteException(where + "entry " + e.name + ": board_thresholds for " + b + ", which the entry does not run on");
         }
       }
+    }
+  }
+
+  /** The limits the HIL server applies to a job (JobSpec), checked here so a bad value fails before any build. */
+  private static void checkRanges(String where, Integer vectors, Integer iterations, Integer warmup, Integer timeoutS) {
+    if (vectors != null && (vectors < 1 || vectors > io.edgeamp.hil.job.JobSpec.MAX_VECTORS)) {
+      throw new SuiteException(where + "vectors must be in 1.." + io.edgeamp.hil.job.JobSpec.MAX_VECTORS + ", got " + vectors);
+    }
+    if (iterations != null && (iterations < 1 || iterations > 1_000_000)) {
+      throw new SuiteException(where + "iterations must be in 1..1000000, got " + iterations);
+    }
+    if (warmup != null && (warmup < 0 || warmup > 1_000_000)) {
+      throw new SuiteException(where + "warmup must be in 0..1000000, got " + warmup);
+    }
+    if (timeoutS != null && timeoutS < 1) {
+      throw new SuiteException(where + "timeout_s must be at least 1, got " + timeoutS);
     }
   }
 

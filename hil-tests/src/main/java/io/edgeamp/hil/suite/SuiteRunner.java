@@ -49,7 +49,11 @@ public final class SuiteRunner {
 
   public SuiteReport run(Suite suite) throws Exception {
     SuiteReport report = new SuiteReport(suite);
+    report.server = serverUrl != null ? serverUrl : "an embedded server";
     long t0 = System.nanoTime();
+    if (serverUrl != null) {
+      checkServer(new HilClient(serverUrl, token)); // before the builds, which take minutes
+    }
     Files.createDirectories(work);
     Map<CaseResult, FirmwareBuilder.Built> built = new LinkedHashMap<>();
     for (Suite.Case c : suite.cases()) {
@@ -64,7 +68,7 @@ public final class SuiteRunner {
         built.put(r, fb.build(suite, c, work.resolve("build")));
       } catch (Exception e) {
         r.status = "error";
-        r.error = "build: " + e.getMessage();
+        r.error = "build: " + message(e);
       }
       r.seconds += (System.nanoTime() - b0) / 1e9;
     }
@@ -107,6 +111,23 @@ public final class SuiteRunner {
     return report;
   }
 
+  /** The server answers and takes the token; otherwise one clear error instead of a suite of failed cases. */
+  static void checkServer(HilClient api) {
+    try {
+      api.boards();
+    } catch (java.net.ConnectException | java.net.http.HttpTimeoutException e) {
+      throw new SuiteException("cannot reach the HIL server at " + api.baseUrl() + " (" + message(e) + "); is `toolchain hil serve` running there?");
+    } catch (java.io.IOException e) {
+      throw new SuiteException("the HIL server at " + api.baseUrl() + " refused the suite's first request: " + message(e)
+          + (e.getMessage() != null && e.getMessage().contains("401") ? " (wrong token: give the server's WORK/token with --token-file)" : ""));
+    }
+  }
+
+  /** An exception's message, or its kind when it has none (a ConnectException's is often null). */
+  static String message(Throwable t) {
+    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+  }
+
   private void runJobs(Suite suite, Map<CaseResult, FirmwareBuilder.Built> built, HilClient api, HilServer embedded,
       SuiteReport report) throws Exception {
     Map<Path, String> uploaded = new HashMap<>();
@@ -131,7 +152,7 @@ public final class SuiteRunner {
         submitted.put(r, System.nanoTime());
       } catch (Exception x) {
         r.status = "error";
-        r.error = "submit: " + x.getMessage();
+        r.error = "submit: " + message(x);
       }
     }
     AtomicBoolean sampling = new AtomicBoolean(true);
@@ -203,11 +224,24 @@ public final class SuiteRunner {
     report.maxConcurrentBoards = maxBusy.get();
   }
 
-  /** Reads and runs suite files in order. */
+  /** Reads and runs suite files in order; every file is read and checked before the first case runs. */
   public List<SuiteReport> runAll(List<Path> files) throws Exception {
-    List<SuiteReport> out = new ArrayList<>();
+    return runAll(readAll(files));
+  }
+
+  /** Reads and checks suite files (a mistake in the last one must not surface after the first one's builds). */
+  public static List<Suite> readAll(List<Path> files) throws java.io.IOException {
+    List<Suite> suites = new ArrayList<>();
     for (Path f : files) {
-      Suite s = Suite.read(f);
+      suites.add(Suite.read(f));
+    }
+    return suites;
+  }
+
+  /** Runs suites in order. */
+  public List<SuiteReport> runAll(Iterable<Suite> suites) throws Exception {
+    List<SuiteReport> out = new ArrayList<>();
+    for (Suite s : suites) {
       log.printf("suite %s: %d case(s)%n", s.suite, s.cases().size());
       out.add(run(s));
     }

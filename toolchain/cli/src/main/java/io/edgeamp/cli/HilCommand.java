@@ -26,6 +26,18 @@ public final class HilCommand implements Runnable {
     new picocli.CommandLine(this).usage(System.out);
   }
 
+  /** The bearer token a server wrote into its work dir, or a one-line error naming the file. */
+  static String readToken(Path tokenFile) throws java.io.IOException {
+    if (!Files.isRegularFile(tokenFile)) {
+      throw new UserError("token file " + tokenFile + " does not exist; the server writes its token to WORK/token (hil serve --work WORK)");
+    }
+    String t = Files.readString(tokenFile).trim();
+    if (t.isEmpty()) {
+      throw new UserError("token file " + tokenFile + " is empty; give the server's WORK/token");
+    }
+    return t;
+  }
+
   /** Options shared by serve and an embedded run. */
   static class ServerOptions {
     @Option(names = "--work", description = "work directory (database, token, firmware, logs)", defaultValue = "hil-work")
@@ -203,7 +215,7 @@ public final class HilCommand implements Runnable {
           if (tokenFile == null) {
             throw new UserError("--server needs --token-file");
           }
-          api = new HilClient(server, Files.readString(tokenFile).trim());
+          api = new HilClient(server, readToken(tokenFile));
         } else {
           Path w = work;
           if (w == null) {
@@ -223,7 +235,8 @@ public final class HilCommand implements Runnable {
         }
         job.put(server == null || !board.matches(".*-\\d+$") ? "profile" : "board", server == null ? board.replaceAll("-\\d+$", "") : board);
         String id = api.submit(job).getString("id");
-        JsonObject r = api.awaitResult(id, timeoutS * 1000L);
+        System.err.println("job " + id + " accepted by " + (server != null ? server : "the embedded server") + "; waiting for its result");
+        JsonObject r = api.awaitResult(id, timeoutS * 1000L, System.err::println);
         print(r);
         return "pass".equals(r.getString("verdict")) || "no-reference".equals(r.getString("verdict")) ? 0 : 1;
       } catch (HilClient.HttpStatusException e) {
@@ -233,6 +246,9 @@ public final class HilCommand implements Runnable {
         throw new UserError(what + ": the HIL server refused it: " + e.reason());
       } catch (java.net.ConnectException e) {
         throw new UserError("cannot reach the HIL server at " + server + " (" + e.getMessage() + "); is `toolchain hil serve` running there?");
+      } catch (java.io.IOException e) {
+        System.err.println("error: " + e.getMessage());
+        return 1;
       } finally {
         if (embedded != null) {
           embedded.stop();

@@ -1,7 +1,11 @@
 package io.edgeamp.cli;
 
+import io.edgeamp.codegen.Codegen;
+import io.edgeamp.codegen.CodegenException;
+import io.edgeamp.core.board.BoardProfileException;
 import io.edgeamp.hil.suite.DemoFirmwareBuilder;
 import io.edgeamp.hil.suite.FirmwareBuilder;
+import io.edgeamp.hil.suite.Suite;
 import io.edgeamp.hil.suite.JUnitXml;
 import io.edgeamp.hil.suite.SuiteException;
 import io.edgeamp.hil.suite.SuiteReport;
@@ -55,13 +59,15 @@ final class HilTestCommand implements Callable<Integer> {
         throw new UserError("--server needs --token-file");
       }
       runner.serverUrl = server;
-      runner.token = Files.readString(tokenFile).trim();
+      runner.token = HilCommand.readToken(tokenFile);
     }
     runner.mqttUrl = mqttUrl;
     runner.boardsPerProfile = Math.max(1, boardsPerProfile);
     List<SuiteReport> reports;
     try {
-      reports = runner.runAll(suites);
+      List<Suite> read = SuiteRunner.readAll(suites);
+      checkCodegenBoards(read);
+      reports = runner.runAll(read);
     } catch (SuiteException e) {
       throw new UserError(e.getMessage());
     }
@@ -78,5 +84,22 @@ final class HilTestCommand implements Callable<Integer> {
     }
     System.out.println("JUnit XML: " + xml);
     return ok ? 0 : 1;
+  }
+
+  /** A codegen entry's boards must be profiles in the checkout's board-profiles/: checked before any quantization or build. */
+  private void checkCodegenBoards(List<Suite> read) {
+    List<Path> dirs = List.of(repo.toAbsolutePath().normalize().resolve("board-profiles"));
+    for (Suite s : read) {
+      for (Suite.Case c : s.cases()) {
+        if (!"codegen".equals(c.entry.firmware)) {
+          continue;
+        }
+        try {
+          Codegen.board(c.board, dirs);
+        } catch (BoardProfileException | CodegenException e) {
+          throw new UserError(s.file + ": entry " + c.entry.name + ": board " + c.board + ": " + e.getMessage());
+        }
+      }
+    }
   }
 }
