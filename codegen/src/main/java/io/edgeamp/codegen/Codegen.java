@@ -216,7 +216,8 @@ public final class Codegen {
       replace(tmp, abs);
       tmp = null;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + abs + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + abs + " (" + io.edgeamp.core.io.IoErrors.reason(e)
+          + "); choose an --out folder you can write to", e);
     } finally {
       if (tmp != null) deleteTree(tmp);
     }

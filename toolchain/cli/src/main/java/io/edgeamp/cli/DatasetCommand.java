@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
  *   toolchain dataset info data/wm [--task regression] [--frame-size 512 ...]
  * </pre>
  *
- * Bad data ends with exit code 1 and the loader's message (file, line, fix) on stderr.
+ * Bad data ends with exit code 2 (as for every command's bad input) and the loader's message (file, line, fix) on stderr.
  */
 @Command(
     name = "dataset",
@@ -83,7 +83,7 @@ public final class DatasetCommand implements Runnable {
         r = SyntheticDatasets.write(task, out(), seed, files);
       } catch (DatasetException | IllegalArgumentException e) {
         err.println("error: " + e.getMessage());
-        return 1;
+        return 2;
       }
       out.printf(Locale.ROOT, "Wrote synthetic %s dataset: %d files, %,d rows in %d ms to %s%n", r.task(), r.files(), r.rows(),
           r.elapsed().toMillis(), r.root());
@@ -156,7 +156,7 @@ public final class DatasetCommand implements Runnable {
         return 0;
       } catch (DatasetException e) {
         err.println("error: " + e.getMessage());
-        return 1;
+        return 2;
       } catch (IllegalArgumentException e) {
         err.println("error: " + e.getMessage());
         return 2;

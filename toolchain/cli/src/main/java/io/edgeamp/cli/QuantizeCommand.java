@@ -94,33 +94,52 @@ final class QuantizeCommand implements Callable<Integer> {
     if (!Allocators.NAMES.contains(allocator)) throw new UserError("--allocator: unknown '" + allocator + "'; use one of " + Allocators.NAMES);
     Path outDir = out != null ? out : Path.of("runs", t.cliName() + "-quantized");
     TaskTolerance tol = cfg != null ? cfg.tolerance() : TaskTolerance.defaults(t);
-    if (tolerance != null) tol = tol.withTolerance(tolerance);
+    if (tolerance != null) {
+      try {
+        tol = tol.withTolerance(tolerance);
+      } catch (IllegalArgumentException e) { // the record names the config key; the user typed the flag
+        throw new UserError("--tolerance " + tolerance + ": " + e.getMessage().replaceFirst("^autoquant_tolerance_\\w+ ", "for " + t.cliName() + " it "));
+      }
+    }
     BoardProfile profile = board == null ? null
         : board.endsWith(".yaml") || board.endsWith(".yml") ? BoardProfiles.load(Path.of(board)) : BoardProfiles.find(board);
+    // Everything that can be checked without data is checked before any file is written.
     if (qatEpochs < 0) throw new UserError("--qat-epochs must be >= 0, got " + qatEpochs);
+    if (maxLatency < 0) throw new UserError("--max-latency must be >= 0 (0 = no limit), got " + maxLatency);
+    if (maxLatency > 0 && profile == null) throw new UserError("--max-latency needs --board: the latency estimate comes from the board's cost table");
+    if (latencyTable != null && profile == null) throw new UserError("--latency-table needs --board: its rows are per board");
+    checkOutFolder(outDir);
+    Graph floatGraph = null;
+    String z = null;
+    int epochsToTrain = 0;
+    if (model != null) {
+      if (!java.nio.file.Files.exists(model)) throw new UserError("--model " + model + " does not exist; give a float ONNX model file");
+      if (java.nio.file.Files.isDirectory(model)) throw new UserError("--model " + model + " is a folder; give the .onnx file in it");
+      try {
+        floatGraph = OnnxImporter.read(model);
+      } catch (java.io.IOException ex) {
+        throw new UserError("--model " + model + ": cannot read it (" + io.edgeamp.core.io.IoErrors.reason(ex) + ")");
+      }
+    } else {
+      z = zoo != null ? zoo : cfg != null && cfg.modelName() != null ? cfg.modelName() : null;
+      if (z != null && !ModelZoo.NAMES.contains(z)) throw new UserError("unknown zoo network '" + z + "'; known: " + ModelZoo.NAMES);
+      epochsToTrain = epochs != null ? epochs : cfg != null && cfg.epochs().isPresent() ? cfg.epochs().getAsInt() : 30;
+      if (epochsToTrain < 1) throw new UserError("--epochs must be >= 1, got " + epochsToTrain);
+    }
     Path dataArg = data != null ? data : cfg != null && cfg.dataPath() != null ? Path.of(cfg.dataPath()) : null;
     Path dataDir = TrainedModel.dataOrSynthetic(dataArg, t, outDir, seed);
     Dataset d = TrainedModel.load(dataDir, t);
     System.err.printf("data   %s: %d/%d/%d windows (train/val/test), input %s%n", dataDir, d.train().size(), d.val().size(), d.test().size(),
         Arrays.toString(d.inputShape()));
 
-    Graph floatGraph;
     String modelName;
-    if (model != null) {
-      try {
-        floatGraph = OnnxImporter.read(model);
-      } catch (java.io.IOException e) {
-        throw new UserError(e.getMessage());
-      }
+    if (floatGraph != null) {
       modelName = floatGraph.name();
       checkInputShape(floatGraph, d);
     } else {
-      String z = zoo != null ? zoo : cfg != null && cfg.modelName() != null ? cfg.modelName() : null;
-      if (z != null && !ModelZoo.NAMES.contains(z)) throw new UserError("unknown zoo network '" + z + "'; known: " + ModelZoo.NAMES);
-      int e = epochs != null ? epochs : cfg != null && cfg.epochs().isPresent() ? cfg.epochs().getAsInt() : 30;
-      TrainingConfig tc = TrainingConfig.defaults().withEpochs(e).withLearningRate(3e-3).withPatience(8).withSeed(seed);
+      TrainingConfig tc = TrainingConfig.defaults().withEpochs(epochsToTrain).withLearningRate(3e-3).withPatience(8).withSeed(seed);
       TrainedModel trained;
-      try (Progress progress = Progress.start("train", e)) {
+      try (Progress progress = Progress.start("train", epochsToTrain)) {
         trained = TrainedModel.train(d, z, tc, new Trainer.Listener() {
           @Override
           public void batchDone(int epoch, int batch, int batches, double loss) {
@@ -145,12 +164,8 @@ final class QuantizeCommand implements Callable<Integer> {
         .withSensitivity(new SensitivityAnalysis.Settings(SensitivityMethod.parse(sensitivity), 1e-4, 100, seed))
         .withQatEpochs(qatEpochs);
     if (profile != null) settings = settings.withBoard(profile);
-    if (maxLatency > 0) {
-      if (profile == null) throw new UserError("--max-latency needs --board: the latency estimate comes from the board's cost table");
-      settings = settings.withMaxLatency(maxLatency);
-    }
+    if (maxLatency > 0) settings = settings.withMaxLatency(maxLatency);
     if (latencyTable != null) {
-      if (profile == null) throw new UserError("--latency-table needs --board: its rows are per board");
       try {
         settings = settings.withMeasuredLatency(io.edgeamp.core.amp.MeasuredLatency.read(latencyTable));
       } catch (IllegalArgumentException e) {
@@ -188,6 +203,17 @@ final class QuantizeCommand implements Callable<Integer> {
     if (fromFlag != null) return fromFlag;
     if (cfg != null) return cfg.task();
     throw new UserError("--task is required (classification, regression, anomaly or forecasting), or give --config with common.task_type");
+  }
+
+  /** OUT and OUT/artifact must be folders (or not exist yet): found now, not after training and the budget search. */
+  private static void checkOutFolder(Path outDir) {
+    if (java.nio.file.Files.exists(outDir) && !java.nio.file.Files.isDirectory(outDir)) {
+      throw new UserError("--out " + outDir + " is a file; give a folder (the artifact goes to OUT/artifact)");
+    }
+    Path artifact = outDir.resolve("artifact");
+    if (java.nio.file.Files.exists(artifact) && !java.nio.file.Files.isDirectory(artifact)) {
+      throw new UserError(artifact + " is a file, where the artifact folder goes; move it away or choose another --out");
+    }
   }
 
   private static void checkInputShape(Graph g, Dataset d) {

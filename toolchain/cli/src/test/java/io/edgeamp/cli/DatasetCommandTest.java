@@ -57,7 +57,7 @@ class DatasetCommandTest {
   void badDataIsReportedWithFileAndLine() throws Exception {
     Files.createDirectories(dir.resolve("files"));
     Files.writeString(dir.resolve("files/run.csv"), "x,y\n1,2\n3\n");
-    assertEquals(1, run("dataset", "info", dir.toString(), "--task", "regression", "--frame-size", "1"));
+    assertEquals(2, run("dataset", "info", dir.toString(), "--task", "regression", "--frame-size", "1"));
     assertTrue(err.toString().contains("run.csv, line 3"), err.toString());
     assertTrue(err.toString().contains("To fix:"), err.toString());
   }

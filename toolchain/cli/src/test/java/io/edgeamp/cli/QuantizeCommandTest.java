@@ -102,8 +102,34 @@ class QuantizeCommandTest {
   void aToleranceOutsideItsRangeIsRefusedBeforeAnyWork(@TempDir Path out) {
     var r = TrainCommandTest.run("quantize", "--task", "classification", "--data", data.toString(), "--tolerance", "1.5", "--out", out.toString());
     assertEquals(2, r.exit());
-    assertTrue(r.err().contains("autoquant_tolerance_classification") && r.err().contains("(0, 1)"), r.err());
+    assertTrue(r.err().contains("--tolerance 1.5: for classification it is a relative drop of accuracy") && r.err().contains("(0, 1)"), r.err());
     assertFalse(Files.exists(out.resolve("artifact")));
+  }
+
+  /** Arguments that can be checked without data fail before the synthetic dataset (or anything else) is written. */
+  @Test
+  void argumentMistakesAreRefusedBeforeAnythingIsWritten(@TempDir Path out) throws Exception {
+    Path o = out.resolve("o");
+    String[][] cases = {
+        {"--model", out.resolve("missing.onnx").toString(), "--model " + out.resolve("missing.onnx") + " does not exist"},
+        {"--model", out.toString(), "--model " + out + " is a folder"},
+        {"--zoo", "FOO", "unknown zoo network 'FOO'"},
+        {"--epochs", "0", "--epochs must be >= 1, got 0"},
+        {"--max-latency", "-5", "--max-latency must be >= 0"},
+        {"--max-latency", "5", "--max-latency needs --board"},
+    };
+    for (String[] c : cases) {
+      var r = TrainCommandTest.run("quantize", "--task", "forecasting", c[0], c[1], "--out", o.toString());
+      assertEquals(2, r.exit(), r.err());
+      assertTrue(r.err().contains(c[2]), c[2] + " not in: " + r.err());
+      assertFalse(Files.exists(o), "wrote " + o + " for " + c[0] + " " + c[1]);
+    }
+    Files.createDirectories(o);
+    Files.writeString(o.resolve("artifact"), "in the way");
+    var r = TrainCommandTest.run("quantize", "--task", "forecasting", "--out", o.toString());
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains(o.resolve("artifact") + " is a file"), r.err());
+    assertFalse(Files.exists(o.resolve("data")));
   }
 
   @Test

@@ -167,7 +167,7 @@ public final class SyntheticDatasets {
         Files.deleteIfExists(out.resolve(MARKER));
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare " + out, e);
+      throw new UncheckedIOException("cannot prepare " + out + " (" + io.edgeamp.core.io.IoErrors.reason(e) + "); choose a folder you can write to", e);
     }
   }
 

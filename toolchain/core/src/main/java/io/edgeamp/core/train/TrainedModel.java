@@ -35,7 +35,8 @@ public record TrainedModel(Graph graph, Dataset data, String zooName, TrainingCo
   public static Path dataOrSynthetic(Path data, Task task, Path workDir, long seed) {
     if (data != null) return data;
     Path dir = workDir.resolve("data");
-    if (!Files.isDirectory(dir) || SyntheticDatasets.recommendedSpec(dir).isEmpty()) {
+    // regenerated when missing or written for another task (an earlier run of another task into the same folder)
+    if (!Files.isDirectory(dir) || SyntheticDatasets.recommendedSpec(dir).filter(s -> s.task() == task).isEmpty()) {
       SyntheticDatasets.write(task, dir, seed, SyntheticDatasets.defaultFiles(task));
     }
     return dir;
