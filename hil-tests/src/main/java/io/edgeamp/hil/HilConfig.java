@@ -60,6 +60,11 @@ public final class HilConfig {
   public int buildTimeoutS = 300;
   public long schedulerTickMs = 200;
   public long healthIntervalMs = 2000;
+  /** An idle board goes offline after this many failed health checks in a row (one failure may be the
+   * host's, e.g. QEMU slow to start on a loaded machine). */
+  public int healthFailuresBeforeOffline = 3;
+  /** How long QEMU's machine list (the emulated boards' health check) is reused before QEMU is asked again. */
+  public long qemuHealthCacheMs = 30_000;
   /** A board taken offline stays out at least this long before a health check may bring it back. */
   public long offlineCooldownMs = 3000;
   public long leaseSweepMs = 1000;

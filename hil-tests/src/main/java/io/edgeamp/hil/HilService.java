@@ -5,6 +5,7 @@ import io.edgeamp.hil.board.BoardRegistry;
 import io.edgeamp.hil.board.HardwareMap;
 import io.edgeamp.hil.driver.CommandDriver;
 import io.edgeamp.hil.driver.HarnessClient;
+import io.edgeamp.hil.driver.QemuMachineList;
 import io.edgeamp.hil.job.Firmware;
 import io.edgeamp.hil.job.JobRunner;
 import io.edgeamp.hil.job.JobSpec;
@@ -37,7 +38,7 @@ public final class HilService {
   public final Firmware firmware;
   private final JobRunner runner;
   private final Map<String, JsonObject> leases = new ConcurrentHashMap<>();
-  private final Map<String, Long> qemuCheck = new ConcurrentHashMap<>();
+  private final QemuMachineList qemuMachines;
   private volatile boolean stopping;
 
   public HilService(HilConfig cfg, HilStore store, BoardRegistry boards, MqttBridge mqtt, Firmware firmware, JobRunner runner) {
@@ -47,6 +48,7 @@ public final class HilService {
     this.mqtt = mqtt;
     this.firmware = firmware;
     this.runner = runner;
+    this.qemuMachines = new QemuMachineList(cfg.qemuBinary, cfg.qemuHealthCacheMs, 15);
   }
 
   public boolean stopping() {
@@ -222,7 +224,7 @@ public final class HilService {
   public boolean healthy(Board b) {
     try {
       if (b.qemu != null) {
-        return qemuKnows(b.qemu.machine);
+        return qemuMachines.knows(b.qemu.machine);
       }
       HardwareMap.Command h = b.hw.health;
       if (h == null || h.argv.isEmpty()) {
@@ -233,22 +235,6 @@ public final class HilService {
     } catch (IOException | RuntimeException e) {
       return false;
     }
-  }
-
-  private boolean qemuKnows(String machine) throws IOException {
-    Long ok = qemuCheck.get(machine);
-    long now = System.currentTimeMillis();
-    if (ok != null && now - ok < 30_000) {
-      return true;
-    }
-    java.nio.file.Path log = cfg.workDir.resolve("logs").resolve("health").resolve("qemu-machines.txt");
-    int rc = CommandDriver.run(List.of(cfg.qemuBinary, "-machine", "help"), 15, log);
-    boolean known = rc == 0 && java.nio.file.Files.readString(log).contains(machine);
-    java.nio.file.Files.deleteIfExists(log);
-    if (known) {
-      qemuCheck.put(machine, now);
-    }
-    return known;
   }
 
   // ------------------------------------------------------------------ leases (blocking)

@@ -127,9 +127,10 @@ public final class Board {
     onChange.accept(this);
   }
 
+  /** A failed health check: offline unless a job took the board while the check ran (the job's outcome decides then). */
   public void offline(String why) {
     synchronized (this) {
-      if (OFFLINE.equals(state)) {
+      if (OFFLINE.equals(state) || job != null) {
         return;
       }
       state = OFFLINE;
