@@ -231,6 +231,14 @@ final class QuantizeCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "%-8s %10s %10s %10s%n", r.metric(), "float", "uniform8", "chosen");
     System.out.printf(Locale.ROOT, "%-8s %10.4f %10.4f %10.4f   (threshold %.4f: %s)%n", "", r.floatMetrics().get(r.metric()),
         r.uniform8Metrics().get(r.metric()), r.chosenMetrics().get(r.metric()), r.threshold(), r.toleranceMet() ? "met" : "NOT met");
+    if (!r.floatTestMetrics().isEmpty()) { // held out from the search; anomaly detection's AUC lives only here
+      StringBuilder sb = new StringBuilder("test    ");
+      for (String k : r.floatTestMetrics().keySet()) {
+        if (!k.equals(r.metric()) && !k.equals("roc_auc")) continue;
+        sb.append(String.format(Locale.ROOT, " %s float %.4f chosen %.4f;", k, r.floatTestMetrics().get(k), r.chosenTestMetrics().getOrDefault(k, Double.NaN)));
+      }
+      System.out.println(sb.substring(0, sb.length() - 1) + " (held-out test split)");
+    }
     System.out.printf(Locale.ROOT, "bits     %.2f average; weights %d bytes (uniform 8-bit %d, float %d)%n", r.averageBits(), r.weightBytesChosen(),
         r.weightBytesUniform8(), r.weightBytesFloat());
     for (QuantizationReport.Layer l : r.layers()) {

@@ -299,13 +299,20 @@ public final class MixedPrecisionQuantizer {
     } else if (task == Task.CLASSIFICATION) {
       confusion = Metrics.confusion(pred, eval.targets(), data.numClasses());
     }
+    // The held-out test split, once per model: what the search's validation figures cannot show (overfitting the
+    // budget to the validation windows; anomaly detection quality, since only the test split has anomalies).
+    Map<String, Double> floatTest = Map.of(), chosenTest = Map.of();
+    if (eval != data.test() && !data.test().isEmpty()) {
+      floatTest = TaskEvaluation.evaluate(engine::run, data, data.test());
+      chosenTest = TaskEvaluation.evaluate(chosen::run, data, data.test());
+    }
     long params = candidates.stream().mapToLong(LayerCandidate::paramCount).sum();
     QuantizationReport report = new QuantizationReport(QuantizationReport.FORMAT, Instant.now().toString(), task.cliName(), modelName,
         s.target().board(), s.allocator(), s.sensitivity().method().name().toLowerCase(java.util.Locale.ROOT), metric, s.tolerance().tolerance(),
         threshold, floatMetrics, uniform8Metrics, chosenMetrics, averageBits(candidates, chosenBits), met,
         candidates.stream().mapToLong(c -> weightBytes(c.paramCount(), finalBits.get(c.name()))).sum(),
         candidates.stream().mapToLong(c -> weightBytes(c.paramCount(), uniform8.get(c.name()))).sum(), params * 4, rows, probes, stages,
-        warnings, fallback, predicted, actual, confusion, task == Task.CLASSIFICATION ? data.classNames() : null);
+        warnings, fallback, predicted, actual, confusion, task == Task.CLASSIFICATION ? data.classNames() : null, floatTest, chosenTest);
     return new Result(chosen, Map.copyOf(chosenBits), report);
   }
 

@@ -90,7 +90,9 @@ public final class TaskEvaluation {
           }
         }
         m.put("reconstruction_mse", count == 0 ? Double.NaN : normal / count);
-        if (split.hasLabels()) m.put("roc_auc", Metrics.rocAuc(err, labels));
+        // only where both kinds of window are present: a split of normal windows alone (validation) has no AUC
+        double auc = split.hasLabels() ? Metrics.rocAuc(err, labels) : Double.NaN;
+        if (!Double.isNaN(auc)) m.put("roc_auc", auc);
       }
     }
     return m;

@@ -32,6 +32,16 @@ tolerance on ${r.metric}: ${r.tolerance?c} (threshold ${r.threshold?string("0.00
 </#list>
 <tr><td class="l">weight bytes</td><td>${r.weightBytesFloat?c}</td><td>${r.weightBytesUniform8?c}</td><td>${r.weightBytesChosen?c}</td></tr>
 </table>
+<#if r.floatTestMetrics?has_content>
+<p>On the held-out test split, which the budget search did not use<#if r.task == "anomaly"> (the only split with anomalous windows: roc_auc is how well reconstruction error separates them)</#if>:</p>
+<table>
+<tr><th class="l">metric (test)</th><th>float</th><th>chosen</th></tr>
+<#list r.floatTestMetrics?keys as k>
+<tr><td class="l">${k}</td><td>${r.floatTestMetrics[k]?string("0.0000")}</td>
+<td><#if r.chosenTestMetrics[k]??>${r.chosenTestMetrics[k]?string("0.0000")}</#if></td></tr>
+</#list>
+</table>
+</#if>
 
 <h2>Layers</h2>
 ${charts.sensitivity?no_esc}

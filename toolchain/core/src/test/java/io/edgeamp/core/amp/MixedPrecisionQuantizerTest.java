@@ -34,5 +34,16 @@ class MixedPrecisionQuantizerTest {
     assertTrue(r.tolerance() > 0 && (r.chosenMetrics().get(r.metric()) >= r.threshold() == (task == Task.CLASSIFICATION || task == Task.REGRESSION)));
     assertTrue(r.weightBytesChosen() <= r.weightBytesUniform8(), r.weightBytesChosen() + " > " + r.weightBytesUniform8());
     assertFalse(r.probes().isEmpty());
+    // the held-out test split is reported for float and chosen; no NaN anywhere (a NaN AUC was reported for the
+    // anomaly task's validation split, which holds normal windows only)
+    assertTrue(r.floatTestMetrics().containsKey(r.metric()) && r.chosenTestMetrics().containsKey(r.metric()), r.floatTestMetrics().toString());
+    for (var ms : java.util.List.of(r.floatMetrics(), r.uniform8Metrics(), r.chosenMetrics(), r.floatTestMetrics(), r.chosenTestMetrics())) {
+      ms.forEach((k, v) -> assertTrue(Double.isFinite(v), task + ": " + k + " = " + v));
+    }
+    if (task == Task.ANOMALY) {
+      assertFalse(r.chosenMetrics().containsKey("roc_auc"), "validation split has no anomalies: " + r.chosenMetrics());
+      double auc = r.chosenTestMetrics().get("roc_auc");
+      assertTrue(auc > 0.5 && auc <= 1, "chosen model's test AUC " + auc);
+    }
   }
 }

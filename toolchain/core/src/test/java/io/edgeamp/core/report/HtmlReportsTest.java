@@ -21,7 +21,8 @@ class HtmlReportsTest {
             new QuantizationReport.Layer("fc17", "dense", 32, 11.7, 6, true, 32, "cpu", 132, "fan-in 32 < 16? no: kept float by the search")),
         List.of(new QuantizationReport.Probe("search", 12, 11.9, 0.95, true), new QuantizationReport.Probe("search", 4, 4, 0.5, false),
             new QuantizationReport.Probe("search", 6, 5.5, 0.94, true), new QuantizationReport.Probe("promote", 5.6, 5.6, 0.93, true)),
-        Map.of("sensitivity", 0.8), List.of("a warning"), null, new double[] {1, 2, 3}, new double[] {1.1, 1.9, 3.2}, null, null);
+        Map.of("sensitivity", 0.8), List.of("a warning"), null, new double[] {1, 2, 3}, new double[] {1.1, 1.9, 3.2}, null, null,
+        Map.of("r2", 0.91), Map.of("r2", 0.9));
   }
 
   @Test
@@ -33,6 +34,7 @@ class HtmlReportsTest {
     assertEquals(5, svgs, "sensitivity, bits, bytes, probes and predicted-vs-actual plots");
     assertTrue(html.contains("5.50 bits per weight"));
     assertTrue(html.contains("a warning"));
+    assertTrue(html.contains("held-out test split") && html.contains("<td>0.9100</td>") && html.contains("<td>0.9000</td>"), "test split table");
     JsonNode json = new ObjectMapper().readTree(sample("conv2").toJson());
     assertEquals("edgeamp-quantization-report/1", json.get("format").asText());
     assertEquals(4, json.get("probes").size());
