@@ -195,7 +195,7 @@ public final class Codegen {
     String check = null;
     try {
       Files.createDirectories(parent);
-      tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp");
+      tmp = io.edgeamp.core.io.AtomicFiles.siblingTempDir(abs, "tmp");
       Configuration fm = freemarker();
       for (String[] t : new String[][] {{"model.h", "model.h.ftl"}, {"model.c", "model.c.ftl"}, {"model_weights.h", "model_weights.h.ftl"},
           {"test_vectors.h", "test_vectors.h.ftl"}, {"test_vectors.c", "test_vectors.c.ftl"}, {"selftest_main.c", "selftest_main.c.ftl"},
@@ -577,7 +577,7 @@ public final class Codegen {
   private static void replace(Path tmp, Path target) throws IOException {
     Path old = null;
     if (Files.exists(target)) {
-      old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old");
+      old = io.edgeamp.core.io.AtomicFiles.siblingTempDir(target, "old");
       Files.delete(old);
       move(target, old);
     }

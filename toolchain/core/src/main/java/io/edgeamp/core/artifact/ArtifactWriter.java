@@ -234,11 +234,11 @@ public final class ArtifactWriter {
     Path tmp = null, old = null;
     try {
       Files.createDirectories(parent);
-      tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp");
+      tmp = io.edgeamp.core.io.AtomicFiles.siblingTempDir(target, "tmp");
       for (var e : files.entrySet()) Files.write(tmp.resolve(e.getKey()), e.getValue());
       if (Files.exists(target)) {
         if (!Files.isDirectory(target)) throw new ArtifactException("cannot write the artifact to " + target + ": it is a file, not a folder");
-        old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old");
+        old = io.edgeamp.core.io.AtomicFiles.siblingTempDir(target, "old");
         Files.delete(old);
         move(target, old);
       }
