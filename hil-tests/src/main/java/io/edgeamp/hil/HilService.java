@@ -9,6 +9,7 @@ import io.edgeamp.hil.driver.QemuMachineList;
 import io.edgeamp.hil.job.Firmware;
 import io.edgeamp.hil.job.JobRunner;
 import io.edgeamp.hil.job.JobSpec;
+import io.edgeamp.hil.job.JsonFields;
 import io.edgeamp.hil.mqtt.MqttBridge;
 import io.edgeamp.hil.store.HilStore;
 import io.vertx.core.json.DecodeException;
@@ -171,7 +172,7 @@ public final class HilService {
     String id = row.getString("id");
     JobSpec spec = null;
     try {
-      spec = JobSpec.parse(row.getJsonObject("spec"), null);
+      spec = JobSpec.stored(row.getJsonObject("spec"));
       return new Outcome(id, b, attempt, spec, runner.run(spec, b, attempt), null, false);
     } catch (HarnessClient.BoardLostException e) {
       return new Outcome(id, b, attempt, spec, null, e, true);
@@ -241,19 +242,16 @@ public final class HilService {
 
   public JsonObject createLease(JsonObject req) {
     int ttl = ttl(req);
-    String owner = req.getString("owner", "anonymous");
+    String owner = JsonFields.string(req.getValue("owner"), "owner");
+    owner = owner == null ? "anonymous" : owner;
     if (owner.length() > 200) {
       throw new HilException(400, "owner too long");
     }
-    List<String> tags = null;
-    if (req.getJsonArray("tags") != null) {
-      tags = new ArrayList<>();
-      for (Object o : req.getJsonArray("tags")) {
-        tags.add(Ids.requireId(String.valueOf(o), "tag"));
-      }
-    }
-    String boardId = req.getString("board") == null ? null : Ids.requireId(req.getString("board"), "board");
-    String profile = req.getString("profile") == null ? null : Ids.requireId(req.getString("profile"), "profile");
+    List<String> tags = JsonFields.ids(req.getValue("tags"), "tags", "tag");
+    String boardId = JsonFields.string(req.getValue("board"), "board");
+    boardId = boardId == null ? null : Ids.requireId(boardId, "board");
+    String profile = JsonFields.string(req.getValue("profile"), "profile");
+    profile = profile == null ? null : Ids.requireId(profile, "profile");
     if (boardId == null && profile == null && tags == null) {
       throw new HilException(400, "a lease needs a board, a profile or tags");
     }
@@ -324,11 +322,7 @@ public final class HilService {
   }
 
   private int ttl(JsonObject req) {
-    Object o = req.getValue("ttl_s", 300);
-    if (!(o instanceof Number) || ((Number) o).intValue() < 1 || ((Number) o).intValue() > cfg.maxLeaseTtlS) {
-      throw new HilException(400, "ttl_s must be in 1.." + cfg.maxLeaseTtlS);
-    }
-    return ((Number) o).intValue();
+    return (int) JsonFields.integer(req.getValue("ttl_s"), "ttl_s", 300, 1, cfg.maxLeaseTtlS);
   }
 
   // ------------------------------------------------------------------ latency table (blocking)

@@ -18,9 +18,11 @@ import java.util.List;
  *            | {"cmake": {"source": "/abs/dir", "target": "edgeamp_harness_demo", "toolchain_file": "cmake/arm-none-eabi.cmake"}},
  *  "model": "edgeamp-demo-dot",              optional: must equal what name% reports
  *  "vectors": [{"input": "hex", "expected": [ints], "label": 3}, ...],
- *  "iterations": 1, "warmup": 0, "metric": "top1"|"bit_exact",
- *  "max_attempts": 3, "timeouts": {"flash_s": 20, "boot_s": 10, "run_s": 120}}
+ *  "iterations": 1, "warmup": 0, "metric": "top1"|"bit_exact",       iterations 1..1000000, warmup 0..1000000
+ *  "max_attempts": 3, "timeouts": {"flash_s": 20, "boot_s": 10, "run_s": 120}}   1..10; each 1..86400
  * </pre>
+ * Other top-level keys, wrong types and numbers out of range (or with a fraction) are refused with a 400
+ * naming the field.
  */
 public final class JobSpec {
   public static final int MAX_VECTORS = 100_000;
@@ -53,46 +55,46 @@ public final class JobSpec {
     }
   }
 
-  private JobSpec(JsonObject j, String id) {
+  /** The top-level keys of a submission; anything else is refused (a misspelt "itterations" would run with the default). */
+  public static final List<String> KEYS = List.of("id", "board", "profile", "tags", "lease", "firmware", "model", "vectors",
+      "iterations", "warmup", "metric", "max_attempts", "timeouts");
+  private static final List<String> TIMEOUTS = List.of("flash_s", "boot_s", "run_s");
+  private static final String FIRMWARE = "an object with exactly one of {id}, {path}, {elf_base64}, {cmake}";
+
+  private JobSpec(JsonObject j, String id, boolean strictKeys) {
+    if (strictKeys) {
+      JsonFields.onlyKeys(j, KEYS, "");
+    }
     this.id = id;
     this.board = optId(j, "board");
     this.profile = optId(j, "profile");
-    JsonArray t = j.getJsonArray("tags");
-    if (t != null) {
-      tags = new ArrayList<>();
-      for (Object o : t) {
-        tags.add(Ids.requireId(String.valueOf(o), "tag"));
-      }
-    } else {
-      tags = null;
-    }
+    this.tags = JsonFields.ids(j.getValue("tags"), "tags", "tag");
     if (board == null && profile == null && tags == null) {
       throw new HilException(400, "a job needs a board, a profile or tags");
     }
     this.lease = optId(j, "lease");
-    this.firmware = j.getJsonObject("firmware");
-    if (firmware == null || firmware.size() != 1 || !(firmware.containsKey("id") || firmware.containsKey("path")
-        || firmware.containsKey("elf_base64") || firmware.containsKey("cmake"))) {
-      throw new HilException(400, "firmware must be exactly one of {id}, {path}, {elf_base64}, {cmake}");
-    }
-    if (firmware.containsKey("id")) {
-      Ids.requireId(firmware.getString("id"), "firmware id");
-    }
-    this.model = j.getString("model");
+    this.firmware = firmware(j.getValue("firmware"));
+    this.model = JsonFields.string(j.getValue("model"), "model");
     if (model != null && !model.matches("[A-Za-z0-9._-]{1,128}")) {
       throw new HilException(400, "invalid model name");
     }
-    JsonArray v = j.getJsonArray("vectors");
+    String vectorsMustBe = "an array of {input, expected} objects";
+    JsonArray v = JsonFields.array(j.getValue("vectors"), "vectors", vectorsMustBe);
     if (v == null || v.isEmpty() || v.size() > MAX_VECTORS) {
       throw new HilException(400, "vectors: 1.." + MAX_VECTORS + " test vectors are required");
     }
     vectors = new ArrayList<>();
     boolean allLabelled = true;
     for (int i = 0; i < v.size(); i++) {
+      String at = "vectors[" + i + "]";
+      if (!(v.getValue(i) instanceof JsonObject)) {
+        throw JsonFields.invalid("vectors", vectorsMustBe + " (" + at + " is not)", v.getValue(i));
+      }
       JsonObject o = v.getJsonObject(i);
+      String hex = JsonFields.string(o.getValue("input"), at + ".input");
       byte[] in;
       try {
-        in = HexFormat.of().parseHex(o.getString("input", ""));
+        in = HexFormat.of().parseHex(hex == null ? "" : hex);
       } catch (IllegalArgumentException e) {
         throw new HilException(400, "vector " + i + ": input must be hex");
       }
@@ -100,20 +102,22 @@ public final class JobSpec {
         throw new HilException(400, "vector " + i + ": input of 1.." + MAX_INPUT + " bytes required");
       }
       int[] exp = null;
-      JsonArray e = o.getJsonArray("expected");
+      JsonArray e = JsonFields.array(o.getValue("expected"), at + ".expected", "an array of integers");
       if (e != null) {
         exp = new int[e.size()];
         for (int k = 0; k < exp.length; k++) {
-          exp[k] = e.getInteger(k);
+          exp[k] = (int) JsonFields.integer(e.getValue(k), at + ".expected[" + k + "]", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
         }
       }
-      Integer label = o.getInteger("label");
+      Integer label = o.getValue("label") == null ? null
+          : (int) JsonFields.integer(o.getValue("label"), at + ".label", 0, 0, Integer.MAX_VALUE);
       allLabelled &= label != null;
       vectors.add(new Vector(in, exp, label));
     }
-    this.iterations = range(j, "iterations", 1, 1, 1_000_000);
-    this.warmup = range(j, "warmup", 0, 0, 1000);
-    String m = j.getString("metric", allLabelled ? "top1" : "bit_exact");
+    this.iterations = (int) JsonFields.integer(j.getValue("iterations"), "iterations", 1, 1, 1_000_000);
+    this.warmup = (int) JsonFields.integer(j.getValue("warmup"), "warmup", 0, 0, 1_000_000);
+    String m = JsonFields.string(j.getValue("metric"), "metric");
+    m = m == null ? (allLabelled ? "top1" : "bit_exact") : m;
     if (!m.equals("top1") && !m.equals("bit_exact")) {
       throw new HilException(400, "metric must be top1 or bit_exact");
     }
@@ -121,45 +125,67 @@ public final class JobSpec {
       throw new HilException(400, "metric top1 needs a label on every vector");
     }
     this.metric = m;
-    this.maxAttempts = j.containsKey("max_attempts") ? range(j, "max_attempts", 3, 1, 10) : null;
-    this.timeouts = j.getJsonObject("timeouts", new JsonObject());
-    for (String k : timeouts.fieldNames()) {
-      if (!List.of("flash_s", "boot_s", "run_s").contains(k)) {
-        throw new HilException(400, "unknown timeout " + k);
-      }
-      range(timeouts, k, 1, 1, 24 * 3600);
+    this.maxAttempts = j.getValue("max_attempts") == null ? null
+        : (int) JsonFields.integer(j.getValue("max_attempts"), "max_attempts", 3, 1, 10);
+    JsonObject to = JsonFields.object(j.getValue("timeouts"), "timeouts", "an object {flash_s, boot_s, run_s}");
+    this.timeouts = to == null ? new JsonObject() : to;
+    JsonFields.onlyKeys(timeouts, TIMEOUTS, "timeouts");
+    for (String k : TIMEOUTS) {
+      JsonFields.integer(timeouts.getValue(k), "timeouts." + k, 1, 1, 24 * 3600);
     }
+  }
+
+  private static JsonObject firmware(Object o) {
+    JsonObject fw = JsonFields.object(o, "firmware", FIRMWARE);
+    if (fw == null || fw.size() != 1 || !(fw.containsKey("id") || fw.containsKey("path")
+        || fw.containsKey("elf_base64") || fw.containsKey("cmake"))) {
+      throw fw == null ? new HilException(400, "firmware is required: " + FIRMWARE) : JsonFields.invalid("firmware", FIRMWARE);
+    }
+    String key = fw.fieldNames().iterator().next();
+    if (key.equals("cmake")) {
+      JsonObject c = JsonFields.object(fw.getValue("cmake"), "firmware.cmake", "an object {source, target, toolchain_file}");
+      if (c == null) {
+        throw JsonFields.invalid("firmware.cmake", "an object {source, target, toolchain_file}", null);
+      }
+      JsonFields.onlyKeys(c, List.of("source", "target", "toolchain_file"), "firmware.cmake");
+      for (String k : List.of("source", "target", "toolchain_file")) {
+        JsonFields.string(c.getValue(k), "firmware.cmake." + k);
+      }
+    } else if (JsonFields.string(fw.getValue(key), "firmware." + key) == null) {
+      throw JsonFields.invalid("firmware." + key, "a string", null);
+    }
+    if (key.equals("id")) {
+      Ids.requireId(fw.getString("id"), "firmware id");
+    }
+    return fw;
   }
 
   /** Validates a submission; {@code defaultId} is used when the body has none (null: id required). */
   public static JobSpec parse(JsonObject j, String defaultId) {
-    String id = j.getString("id");
+    return new JobSpec(j, id(j, defaultId), true);
+  }
+
+  /**
+   * A job as the store holds it, to run it: checked as at submission except for unknown keys, so a job
+   * stored before a key was retired still runs.
+   */
+  public static JobSpec stored(JsonObject j) {
+    return new JobSpec(j, id(j, null), false);
+  }
+
+  private static String id(JsonObject j, String defaultId) {
+    String id = JsonFields.string(j.getValue("id"), "id");
     if (id == null) {
       if (defaultId == null) {
         throw new HilException(400, "id is required");
       }
       id = defaultId;
     }
-    return new JobSpec(j, Ids.requireId(id, "job id"));
+    return Ids.requireId(id, "job id");
   }
 
   private static String optId(JsonObject j, String k) {
-    String s = j.getString(k);
+    String s = JsonFields.string(j.getValue(k), k);
     return s == null ? null : Ids.requireId(s, k);
-  }
-
-  private static int range(JsonObject j, String k, int def, int lo, int hi) {
-    Object o = j.getValue(k);
-    if (o == null) {
-      return def;
-    }
-    if (!(o instanceof Number)) {
-      throw new HilException(400, k + " must be a number");
-    }
-    int v = ((Number) o).intValue();
-    if (v < lo || v > hi) {
-      throw new HilException(400, k + " must be in " + lo + ".." + hi);
-    }
-    return v;
   }
 }
