@@ -52,6 +52,12 @@ public final class RestVerticle extends VerticleBase {
       r.get("/api/v1/events").handler(new SseHandler(vertx, fleet, () -> new JsonObject().put("server", service.cfg.serverId)
           .put("site", service.cfg.site).put("ts", System.currentTimeMillis())));
     }
+    // the ELF as sent, whatever the content type: before the BodyHandler, which would decode a form
+    r.post("/api/v1/firmware").handler(new RawBodyHandler(service.cfg.maxUploadBytes)).handler(ctx -> blocking(ctx, 201, () -> {
+      byte[] bytes = RawBodyHandler.body(ctx);
+      String id = service.firmware.upload(bytes);
+      return new JsonObject().put("id", id).put("size", bytes.length);
+    }));
     r.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(service.cfg.maxUploadBytes));
 
     r.get("/api/v1/server").handler(ctx -> ctx.json(new JsonObject().put("server", service.cfg.serverId)
@@ -77,12 +83,6 @@ public final class RestVerticle extends VerticleBase {
     r.delete("/api/v1/leases/:id").handler(ctx -> blocking(ctx, 200, () -> {
       service.releaseLease(ctx.pathParam("id"));
       return new JsonObject().put("released", ctx.pathParam("id"));
-    }));
-
-    r.post("/api/v1/firmware").handler(ctx -> blocking(ctx, 201, () -> {
-      byte[] bytes = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-      String id = service.firmware.upload(bytes);
-      return new JsonObject().put("id", id).put("size", bytes.length);
     }));
 
     r.post("/api/v1/jobs").handler(ctx -> blocking(ctx, 202, () -> {
@@ -196,6 +196,9 @@ public final class RestVerticle extends VerticleBase {
     String msg = t == null ? (status == 413 ? "request body too large" : "request failed") : t.getMessage();
     if (t instanceof HilException) {
       status = ((HilException) t).status();
+    } else if (t != null && msg == null) {
+      // never {"error": null}: at least say what failed
+      msg = t.getClass().getSimpleName();
     }
     if (!ctx.response().ended()) {
       ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
