@@ -14,9 +14,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code toolchain bench}: prints the speed figures docs/BENCHMARKS.md records. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Measure the toolchain's speed: engine (forward, backward, Hessian-vector products vs ONNX Runtime) and training."})
+    description = {"Measure the toolchain's speed: engine (forward, backward, Hessian-vector products vs ONNX Runtime), training and the",
+        "sensitivity stage."})
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", defaultValue = "engine", description = "what to measure: engine or train (default: ${DEFAULT-VALUE})")
+  @Parameters(index = "0", defaultValue = "engine", description = "what to measure: engine, train or sensitivity (default: ${DEFAULT-VALUE})")
   String what;
 
   @Option(names = "--model", defaultValue = "REGR_13k", description = "zoo network (default: ${DEFAULT-VALUE})")

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "codegen", mixinStandardHelpOptions = true,
     description = {"Generate C firmware sources (model.c/.h, weights, test vectors, CMake project) and a Java device twin",
         "from a quantized-model artifact for a board.", "",
-        "  toolchain codegen --board qemu-mps2-an386 --model runs/regression/quantized --out build/fw",
+        "  toolchain codegen --board qemu-mps2-an386 --model runs/regression-quantized/artifact --out runs/fw",
         "  toolchain codegen --bench [--bench-out DIR]   sizes, arena and instructions per inference of the zoo models"})
 public final class CodegenCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

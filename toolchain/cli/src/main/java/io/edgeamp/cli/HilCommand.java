@@ -182,6 +182,11 @@ public final class HilCommand implements Runnable {
         }
       }
       if (elf == null || !Files.isRegularFile(elf)) {
+        if (model != null && firmware == null && Files.isRegularFile(model.resolve("model.json"))) {
+          throw new UserError(model + " is a quantized artifact, not a generated project; generate and build one first: toolchain codegen --board "
+              + board.replaceAll("-\\d+$", "") + " --model " + model + " --out runs/fw && cmake -S runs/fw -B runs/fw/build && cmake --build runs/fw/build,"
+              + " then hil run --model runs/fw");
+        }
         throw new UserError(model != null && firmware == null
             ? "no firmware in " + model + ": expected build/*_harness.elf, firmware.elf or firmware/*.elf; build the generated "
                 + "project first (cmake -S " + model + " -B " + model.resolve("build") + " && cmake --build " + model.resolve("build") + ")"

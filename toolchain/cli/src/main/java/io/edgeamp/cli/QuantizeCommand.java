@@ -4,6 +4,7 @@ import io.edgeamp.core.amp.MixedPrecisionQuantizer;
 import io.edgeamp.core.amp.TaskTolerance;
 import io.edgeamp.core.amp.TensorlabConfig;
 import io.edgeamp.core.artifact.ArtifactWriter;
+import io.edgeamp.core.artifact.TestVectors;
 import io.edgeamp.core.board.BoardProfile;
 import io.edgeamp.core.board.BoardProfiles;
 import io.edgeamp.core.data.Dataset;
@@ -85,6 +86,9 @@ final class QuantizeCommand implements Callable<Integer> {
 
   @Option(names = "--out", description = "output folder (default: runs/<task>-quantized); the artifact goes to OUT/artifact")
   Path out;
+
+  /** Windows in the artifact's test_vectors.bin. */
+  static final int TEST_VECTORS = 16;
 
   @Override
   public Integer call() {
@@ -189,6 +193,9 @@ final class QuantizeCommand implements Callable<Integer> {
     extra.put("report.html", HtmlReports.quantization(r).getBytes(StandardCharsets.UTF_8));
     // The fake-quantized model as ONNX QDQ: open it in Netron, run it in ONNX Runtime.
     extra.put("model.qdq.onnx", QdqExporter.toBytes(res.model(), floatGraph));
+    // Real windows (held-out test split) with the twin's outputs, for firmware and tools to check against (DESIGN.md).
+    io.edgeamp.core.data.Split vs = d.test().isEmpty() ? d.val() : d.test();
+    extra.put(TestVectors.FILE, TestVectors.of(res.model(), vs.batch(0, Math.min(TEST_VECTORS, vs.size())).inputs()).toBytes());
     Path artifact = outDir.resolve("artifact");
     ArtifactWriter.write(res.model(), artifact, extra);
     printSummary(r, artifact);
@@ -246,6 +253,6 @@ final class QuantizeCommand implements Callable<Integer> {
           l.bits(), l.target(), l.reason() == null ? "" : "  (" + l.reason() + ")");
     }
     r.warnings().forEach(w -> System.err.println("warning: " + w));
-    System.out.println("wrote  " + artifact + " (model.json, weights.bin, model.qdq.onnx, report.html, report.json)");
+    System.out.println("wrote  " + artifact + " (model.json, weights.bin, test_vectors.bin, model.qdq.onnx, report.html, report.json)");
   }
 }

@@ -117,6 +117,14 @@ class HilInputErrorsTest {
         "generated for board qemu-mps2-an386", "not qemu-mps2-an385", "--board qemu-mps2-an386", "codegen --board qemu-mps2-an385");
   }
 
+  @Test
+  void hilRunOnAnArtifactSaysToGenerateAProjectFirst() throws Exception {
+    Path artifact = Files.createDirectories(dir.resolve("runs/artifact"));
+    Files.writeString(artifact.resolve("model.json"), "{}");
+    assertOneLineError(run("hil", "run", "--board", "qemu-mps2-an386", "--model", artifact.toString()),
+        artifact + " is a quantized artifact, not a generated project", "toolchain codegen --board qemu-mps2-an386 --model " + artifact);
+  }
+
   /**
    * The files of a codegen output that {@code hil run --model} reads before it talks to a server:
    * codegen-report.json naming the board, test_vectors.json and a harness ELF (contents not read

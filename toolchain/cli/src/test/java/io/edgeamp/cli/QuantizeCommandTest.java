@@ -41,6 +41,17 @@ class QuantizeCommandTest {
     String html = Files.readString(artifact.resolve("report.html"));
     assertTrue(html.contains("<svg") && html.contains("Confusion matrix"), "report.html lacks its plots");
     assertTrue(Files.isRegularFile(out.resolve("float").resolve("model.onnx")));
+    // test_vectors.bin: real test windows whose expected outputs the artifact's model reproduces
+    var tv = io.edgeamp.core.artifact.TestVectors.read(artifact.resolve("test_vectors.bin"));
+    assertEquals(QuantizeCommand.TEST_VECTORS, tv.count());
+    for (int k = 0; k < tv.count(); k++) {
+      int[] in = new int[tv.inputs()[k].length];
+      for (int i = 0; i < in.length; i++) in[i] = tv.inputs()[k][i];
+      int[] y = model.runInt(in).output();
+      byte[] yb = new byte[y.length];
+      for (int i = 0; i < y.length; i++) yb[i] = (byte) y[i];
+      assertTrue(java.util.Arrays.equals(tv.outputs()[k], yb), "vector " + k);
+    }
     // The QDQ model loads in ONNX Runtime (its loader checks every node against the ONNX operator schemas).
     var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
     try (var session = env.createSession(artifact.resolve("model.qdq.onnx").toString(), new ai.onnxruntime.OrtSession.SessionOptions())) {

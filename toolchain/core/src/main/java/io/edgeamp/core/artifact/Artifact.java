@@ -2,7 +2,8 @@ package io.edgeamp.core.artifact;
 
 /**
  * The quantized-model artifact (DESIGN.md "Quantized model artifact"), format {@value #FORMAT}
- * version {@value #VERSION}: a folder with {@code model.json} and {@code weights.bin}.
+ * version {@value #VERSION}: a folder with {@code model.json} and {@code weights.bin}; {@code toolchain quantize}
+ * adds the report, the QDQ ONNX model and {@code test_vectors.bin} ({@link TestVectors}).
  *
  * <p>model.json:
  * <pre>
