@@ -48,8 +48,10 @@ public record TensorlabConfig(Path file, Task task, String dataPath, OptionalInt
     JsonNode root;
     try {
       root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new ConfigException(file, "(file)", "not valid YAML at " + io.edgeamp.core.io.ParseErrors.describe(e));
     } catch (IOException e) {
-      throw new ConfigException(file, "(file)", "cannot be read as YAML: " + e.getMessage().lines().findFirst().orElse(""));
+      throw new ConfigException(file, "(file)", "cannot be read: " + io.edgeamp.core.io.IoErrors.reason(e));
     }
     if (root == null || !root.isObject()) throw new ConfigException(file, "(top level)", "must be a mapping with sections such as common: and training:");
     List<String> warnings = new ArrayList<>();

@@ -38,8 +38,10 @@ public final class ArtifactReader {
       root = ArtifactWriter.JSON.readTree(Files.readAllBytes(modelFile));
     } catch (NoSuchFileException e) {
       throw new ArtifactException(modelFile + ": not found; " + dir + " is not a quantized-model artifact");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new ArtifactException(modelFile + ": not valid JSON at " + io.edgeamp.core.io.ParseErrors.describe(e), e);
     } catch (IOException e) {
-      throw new ArtifactException(modelFile + ": not valid JSON (" + e.getMessage() + ")", e);
+      throw new ArtifactException(modelFile + ": cannot be read: " + io.edgeamp.core.io.IoErrors.reason(e), e);
     }
     if (root == null || !root.isObject()) throw new ArtifactException(modelFile + ": not a JSON object");
     String format = root.path("format").asText("");

@@ -212,8 +212,7 @@ public final class BoardProfiles {
   }
 
   private static String where(JsonLocation loc) {
-    if (loc == null || loc.getLineNr() < 1) return "";
-    return " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+    return io.edgeamp.core.io.ParseErrors.where(loc);
   }
 
   private static String tokenName(JsonParser p) {

@@ -73,5 +73,7 @@ class TensorlabConfigTest {
     var e4 = assertThrows(TensorlabConfig.ConfigException.class, () -> TensorlabConfig.read(write(
         "common:\n  task_type: generic_timeseries_regression\ntraining:\n  quantization: 5\n")));
     assertTrue(e4.getMessage().contains("training.quantization"), e4.getMessage());
+    var e5 = assertThrows(TensorlabConfig.ConfigException.class, () -> TensorlabConfig.read(write("common:\n  task_type: [\n")));
+    assertTrue(e5.getMessage().contains("not valid YAML at line 2, column 15: while parsing a flow node; expected the node content, but found '<stream end>'") && !e5.getMessage().contains("REDACTED"), e5.getMessage());
   }
 }

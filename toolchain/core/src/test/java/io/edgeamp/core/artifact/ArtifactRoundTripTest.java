@@ -141,6 +141,9 @@ class ArtifactRoundTripTest {
     editJson(dir, r -> r.put("format", "onnx"));
     e = assertThrows(ArtifactException.class, () -> ArtifactReader.read(dir));
     assertTrue(e.getMessage().contains("format 'onnx'"), e.getMessage());
+    Files.writeString(dir.resolve("model.json"), "{\n  \"format\": \"edgeamp-artifact\",\n  }\n");
+    e = assertThrows(ArtifactException.class, () -> ArtifactReader.read(dir));
+    assertTrue(e.getMessage().contains("model.json: not valid JSON at line 3, column 3:") && !e.getMessage().contains("REDACTED"), e.getMessage());
   }
 
   @Test
