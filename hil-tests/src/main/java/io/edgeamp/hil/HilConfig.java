@@ -14,7 +14,9 @@ public final class HilConfig {
   /** 0 = any free port. */
   public int httpPort = 0;
   public String site = "lab";
-  public String serverId = "hil-" + Long.toString(ProcessHandle.current().pid(), 36);
+  /** MQTT client ids and persistent sessions derive from it. null: the id in the work dir's {@code server-id}
+   * file, made at the first start (see HilServer#serverId). */
+  public String serverId;
 
   /** null: start the embedded broker (Moquette, isolated class loader). */
   public String mqttUrl;

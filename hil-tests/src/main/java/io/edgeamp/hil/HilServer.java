@@ -68,6 +68,7 @@ public final class HilServer implements AutoCloseable {
     Path work = Files.createDirectories(cfg.workDir.toAbsolutePath());
     cfg.workDir = work;
     token = loadOrCreateToken(work.resolve("token"));
+    cfg.serverId = serverId(work.resolve("server-id"), cfg.serverId);
     store = new HilStore(work.resolve("db"));
     List<String> requeued = store.recoverInterrupted();
     if (!requeued.isEmpty()) {
@@ -271,6 +272,30 @@ public final class HilServer implements AutoCloseable {
       throw new IOException("token file " + file + " holds no usable token");
     }
     return t;
+  }
+
+  /**
+   * The server id: the one given, else the one the work dir's file holds, else a new random one; written
+   * to the file either way, so a restart without --server-id keeps it. MQTT client ids, the publisher's
+   * persistent session (and its persistence dir) and the retained {@code servers/<id>/status} belong to
+   * it: a default that changed with every process ({@code hil-<pid>}) left the dead id's status "online"
+   * on the broker for good and a new persistence dir per run.
+   */
+  static String serverId(Path file, String given) throws IOException {
+    String kept = Files.exists(file) ? Files.readString(file, StandardCharsets.US_ASCII).trim() : null;
+    String id = given != null ? Ids.requireId(given, "server id") : Ids.isId(kept) ? kept : newServerId();
+    if (!id.equals(kept)) {
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.writeString(tmp, id + "\n", StandardCharsets.US_ASCII);
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+    return id;
+  }
+
+  private static String newServerId() {
+    byte[] b = new byte[4];
+    new SecureRandom().nextBytes(b);
+    return "hil-" + java.util.HexFormat.of().formatHex(b);
   }
 
   /** The embedded broker keeps its port across restarts so clients and QoS 1 sessions find it again. */
