@@ -46,6 +46,12 @@ final class CsvReader {
       throw new DatasetException(file, 0, "is empty (0 bytes).",
           "remove it from the dataset (and from the annotation lists) or fill it with comma-separated rows.");
     }
+    for (int i = 0; i < Math.min(bytes.length, 4096); i++) {
+      if (bytes[i] == 0) { // before any message quotes its cells: raw binary would garble the terminal
+        throw new DatasetException(file, 0, "is not a text file (it has NUL bytes, e.g. at byte " + i + "): a binary file in the dataset folder.",
+            "remove it from the dataset, or export the recording as comma-separated text.");
+      }
+    }
     String text = decode(bytes);
     if (text.startsWith("\uFEFF")) text = text.substring(1); // byte-order mark written by Excel
     LineIndex lineIndex = new LineIndex(text);
@@ -77,6 +83,15 @@ final class CsvReader {
 
     String[] first = rows.get(0);
     int width = first.length;
+    if (width == 1) {
+      for (String sep : new String[] {";", "\t", "|"}) {
+        if (first[0].contains(sep) && first[0].split(java.util.regex.Pattern.quote(sep)).length > 1) {
+          throw new DatasetException(file, rowLines.get(0), "has no commas but '" + (sep.equals("\t") ? "\\t" : sep)
+              + "' between its values: it uses another separator.",
+              "save it comma-separated (Tensorlab's CSV layout), e.g. in Excel as \"CSV (comma delimited)\".");
+        }
+      }
+    }
     boolean hasHeader = false;
     for (String cell : first) {
       if (!isNumber(cell)) {

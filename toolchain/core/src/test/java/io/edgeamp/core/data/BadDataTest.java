@@ -63,7 +63,21 @@ class BadDataTest {
   @Test
   void semicolonSeparatedFileGetsAHint() {
     DatasetException e = regressionFileFails("x;y", "1;2", "3;4");
-    assertContains(e.getMessage(), "line 2", "commas");
+    assertContains(e.getMessage(), "line 1", "no commas but ';'", "another separator", "comma-separated");
+    // a time column in the header must not hide the separator ("has only time columns")
+    e = regressionFileFails("time;value", "1;2", "3;4");
+    assertContains(e.getMessage(), "line 1", "no commas but ';'");
+    e = regressionFileFails("x\ty", "1\t2", "3\t4");
+    assertContains(e.getMessage(), "no commas but '\\t'");
+  }
+
+  @Test
+  void binaryFileIsNamedWithoutEchoingItsBytes() throws Exception {
+    DataDirs.lines(dir, "files/good.csv", "x,y", "1,2", "3,4", "5,6");
+    Files.write(dir.resolve("files/bad.csv"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x1b, '[', '2', 'J'});
+    DatasetException e = loadFails(REG);
+    assertContains(e.getMessage(), "bad.csv", "is not a text file", "NUL bytes", "at byte 8");
+    assertEquals(-1, e.getMessage().indexOf('\u001b'), "escape bytes echoed: " + e.getMessage());
   }
 
   @Test
