@@ -7,6 +7,7 @@ import io.edgeamp.hil.board.MachineTable;
 import io.edgeamp.hil.broker.EmbeddedBroker;
 import io.edgeamp.hil.driver.CommandDriver;
 import io.edgeamp.hil.driver.QemuDriver;
+import io.edgeamp.hil.driver.QemuProcesses;
 import io.edgeamp.hil.fleet.FleetFeed;
 import io.edgeamp.hil.job.Firmware;
 import io.edgeamp.hil.job.JobRunner;
@@ -54,6 +55,8 @@ public final class HilServer implements AutoCloseable {
   private String token;
   private String mqttUrl;
   private int brokerPort;
+  private QemuProcesses qemuProcesses;
+  private Thread shutdownHook;
 
   public HilServer(HilConfig cfg) {
     this(cfg, ProfileMachineTable.standard());
@@ -70,6 +73,17 @@ public final class HilServer implements AutoCloseable {
     token = loadOrCreateToken(work.resolve("token"));
     cfg.serverId = serverId(work.resolve("server-id"), cfg.serverId);
     store = new HilStore(work.resolve("db"));
+    // after the store: its lock refuses a second server on this work dir before we touch any process
+    qemuProcesses = new QemuProcesses(work.resolve("qemu-pids"));
+    List<Long> leftovers = qemuProcesses.reapLeftovers();
+    if (!leftovers.isEmpty()) {
+      LOG.log(Level.WARNING, "ended {0} QEMU process(es) the last server on {1} left running: {2}",
+          new Object[] {leftovers.size(), work, leftovers});
+    }
+    // a normal exit (SIGTERM, System.exit) without stop() leaves no QEMU behind either
+    Thread hook = new Thread(qemuProcesses::killAll, "hil-qemu-reaper");
+    Runtime.getRuntime().addShutdownHook(hook);
+    shutdownHook = hook;
     List<String> requeued = store.recoverInterrupted();
     if (!requeued.isEmpty()) {
       LOG.log(Level.INFO, "requeued {0} job(s) interrupted by the last stop", requeued.size());
@@ -86,7 +100,7 @@ public final class HilServer implements AutoCloseable {
     mqtt = new MqttBridge(cfg, mqttUrl);
     boards = new BoardRegistry(cfg, machines, b -> mqtt.boardStatus(b.id, b.status()));
     Firmware firmware = new Firmware(cfg, store);
-    JobRunner runner = new JobRunner(cfg, firmware, new QemuDriver(cfg.qemuBinary), new CommandDriver(work), mqtt);
+    JobRunner runner = new JobRunner(cfg, firmware, new QemuDriver(cfg.qemuBinary, qemuProcesses), new CommandDriver(work), mqtt);
     service = new HilService(cfg, store, boards, mqtt, firmware, runner);
     mqtt.onSubmit(service::submitFromMqtt);
     mqtt.onResultDelivered(job -> {
@@ -191,6 +205,14 @@ public final class HilServer implements AutoCloseable {
     if (store != null) {
       store.close();
       store = null;
+    }
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException exiting) {
+        // stop() called from a shutdown hook: ours runs too, harmlessly
+      }
+      shutdownHook = null;
     }
   }
 

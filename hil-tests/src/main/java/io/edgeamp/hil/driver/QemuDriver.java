@@ -22,9 +22,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class QemuDriver implements BoardDriver {
   private final String qemuBinary;
+  private final QemuProcesses processes;
 
-  public QemuDriver(String qemuBinary) {
+  public QemuDriver(String qemuBinary, QemuProcesses processes) {
     this.qemuBinary = qemuBinary;
+    this.processes = processes;
   }
 
   public List<String> commandLine(QemuMachine m, Path elf, int port) {
@@ -42,11 +44,18 @@ public final class QemuDriver implements BoardDriver {
     IOException last = null;
     for (int tryNo = 0; tryNo < 3; tryNo++) {
       int port = freePort();
-      ProcessBuilder pb = new ProcessBuilder(commandLine(board.qemu, elf, port))
+      List<String> cmd = commandLine(board.qemu, elf, port);
+      ProcessBuilder pb = new ProcessBuilder(cmd)
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .redirectInput(new File("/dev/null"));
       Process p = pb.start();
       board.process(p);
+      try {
+        processes.started(board.id, p, cmd);
+      } catch (IOException e) {
+        kill(p); // unrecorded, a crash of the server would leave it running for good
+        throw e;
+      }
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(t.flashMs);
       Socket s = null;
       while (s == null) {
