@@ -89,7 +89,7 @@ public final class HilService {
         throw new HilException(413, "submission larger than " + cfg.maxUploadBytes + " bytes");
       }
       JsonObject body = new JsonObject(new String(payload, StandardCharsets.UTF_8));
-      id = body.getString("id");
+      id = body.getValue("id") instanceof String ? (String) body.getValue("id") : null; // a wrong type is parse's to report
       JsonObject r = submit(body, "mqtt", true);
       LOG.log(Level.FINE, "MQTT job {0} stored", r.getString("id"));
     } catch (HilException | DecodeException | ClassCastException e) {

@@ -128,6 +128,12 @@ class JobValidationHilTest {
         assertEquals("rejected", a.getString("type"), a.encode());
         assertTrue(a.getString("error").startsWith(c.getKey()), a.encode());
       }
+      // an id that is no string: reported on the "invalid" job's events
+      MqttMessage m = new MqttMessage(job().put("id", 7).encode().getBytes(StandardCharsets.UTF_8));
+      m.setQos(1);
+      col.client.publish("edgeamp/v1/lab/jobs/submit", m).waitForCompletion(10_000);
+      TestSupport.waitFor("answer to id 7", 20_000, () -> col.answers.containsKey("invalid"));
+      assertEquals("id must be a string, got the number 7", col.answers.get("invalid").getString("error"));
     }
   }
 }
