@@ -36,6 +36,9 @@ public final class HilConfig {
    * submissions are taken over MQTT 5 (clean start, session expiry 0), so the broker must speak MQTT 5;
    * off, over MQTT 3.1.1 with a persistent session (see mqtt.SubmissionSubscriber). */
   public Boolean sharedSubscription;
+  /** Shared group only: an MQTT submission for boards this server lacks goes back to the group; it is rejected
+   * once this many servers in a row had no matching board (README "Scale-out"). */
+  public int maxSubmitHops = 16;
 
   /** Hardware map (YAML) of real boards; null = none. */
   public Path hardwareMap;

@@ -67,7 +67,7 @@ public final class HilService {
   public JsonObject submit(JsonObject body, String source, boolean idRequired) {
     JobSpec spec = JobSpec.parse(body, idRequired ? null : Ids.newId("job"));
     if (boards.matching(spec.board, spec.profile, spec.tags).isEmpty()) {
-      throw new HilException(400, "no board of this server matches board/profile/tags");
+      throw new NoMatchingBoardException();
     }
     JsonObject stored = body.copy().put("id", spec.id);
     firmware.normalize(stored);
@@ -81,7 +81,16 @@ public final class HilService {
         .put("duplicate", !fresh);
   }
 
-  /** MQTT submissions, on Paho's callback thread: stored before the PUBACK goes out. */
+  /** A valid job for boards this server does not have. */
+  static final class NoMatchingBoardException extends HilException {
+    private static final long serialVersionUID = 1L;
+
+    NoMatchingBoardException() {
+      super(400, "no board of this server matches board/profile/tags");
+    }
+  }
+
+  /** MQTT submissions, on Paho's callback thread: stored (or passed on) before the PUBACK goes out. */
   public void submitFromMqtt(String topic, byte[] payload) {
     String id = null;
     try {
@@ -90,13 +99,43 @@ public final class HilService {
       }
       JsonObject body = new JsonObject(new String(payload, StandardCharsets.UTF_8));
       id = body.getValue("id") instanceof String ? (String) body.getValue("id") : null; // a wrong type is parse's to report
-      JsonObject r = submit(body, "mqtt", true);
-      LOG.log(Level.FINE, "MQTT job {0} stored", r.getString("id"));
+      // how many servers of the shared group passed it on already (README "Scale-out"); not part of the job
+      long hops = JsonFields.integer(body.remove(HOPS), HOPS, 0, 0, Integer.MAX_VALUE);
+      try {
+        JsonObject r = submit(body, "mqtt", true);
+        LOG.log(Level.FINE, "MQTT job {0} stored", r.getString("id"));
+      } catch (NoMatchingBoardException e) {
+        passOn(id, body, hops);
+      }
     } catch (HilException | DecodeException | ClassCastException e) {
       String where = Ids.isId(id) ? id : "invalid";
       mqtt.event(where, new JsonObject().put("type", "rejected").put("error", e.getMessage()));
       LOG.log(Level.INFO, "MQTT job rejected: {0}", e.getMessage());
     }
+  }
+
+  /** The hop count a server adds to a submission it passes on to the shared group. */
+  public static final String HOPS = "hops";
+
+  /**
+   * Scale-out: the broker hands each submission to one server of the shared group, which may not have
+   * the board it asks for while another server does. Rejecting it there (final for the submitter) lost
+   * such jobs about half the time with two servers. It goes back to the shared submit topic instead, its
+   * hop count raised, so the broker hands it to another member; only after {@code cfg.maxSubmitHops}
+   * servers in a row had no matching board is it rejected. Without a shared group (embedded broker) this
+   * server is the only subscriber: rejected at once.
+   */
+  private void passOn(String id, JsonObject body, long hops) {
+    if (!cfg.useSharedSubscription()) {
+      throw new NoMatchingBoardException();
+    }
+    if (hops + 1 >= cfg.maxSubmitHops) {
+      throw new HilException(400, "no board matches board/profile/tags: " + (hops + 1) + " servers of site " + cfg.site
+          + " in turn had none");
+    }
+    mqtt.forwardSubmission(body.copy().put(HOPS, hops + 1));
+    mqtt.event(id, new JsonObject().put("type", "forwarded").put("server", cfg.serverId).put(HOPS, hops + 1));
+    LOG.log(Level.FINE, "MQTT job {0}: no matching board here, passed on (hop {1})", new Object[] {id, hops + 1});
   }
 
   // ------------------------------------------------------------------ scheduling

@@ -234,6 +234,8 @@ final class TestSupport {
     final Map<String, Integer> events = new ConcurrentHashMap<>();
     /** Job id -> the server's answer to a submission ("accepted" or "rejected" event). */
     final Map<String, JsonObject> answers = new ConcurrentHashMap<>();
+    /** Job id -> "forwarded" events: servers of a shared group without a matching board that passed it on. */
+    final Map<String, Integer> forwarded = new ConcurrentHashMap<>();
     final MqttAsyncClient client;
 
     Collector(String url, String site, Path persistence, String user, char[] password) throws Exception {
@@ -264,6 +266,8 @@ final class TestSupport {
             String type = j.getString("type");
             if ("accepted".equals(type) || "rejected".equals(type)) {
               answers.put(p[1], j);
+            } else if ("forwarded".equals(type)) {
+              forwarded.merge(p[1], 1, Integer::sum);
             }
           }
         }

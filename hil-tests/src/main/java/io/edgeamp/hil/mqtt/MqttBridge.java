@@ -208,6 +208,14 @@ public final class MqttBridge implements AutoCloseable {
     publish(topics.jobResult(job), result, 1, true, job);
   }
 
+  /**
+   * Puts a submission back on the submit topic (QoS 1, through the publisher's persisted buffer), where
+   * the broker hands it to a member of the shared group: see HilService#passOn.
+   */
+  public void forwardSubmission(JsonObject submission) {
+    publish(topics.submit(), submission, 1, false, null);
+  }
+
   private void publish(String topic, JsonObject payload, int qos, boolean retained, String ctx) {
     io.execute(() -> publishNow(main, topic, payload, qos, retained, ctx));
   }
