@@ -236,6 +236,8 @@ final class TestSupport {
     final Map<String, JsonObject> answers = new ConcurrentHashMap<>();
     /** Job id -> "forwarded" events: servers of a shared group without a matching board that passed it on. */
     final Map<String, Integer> forwarded = new ConcurrentHashMap<>();
+    /** Telemetry messages in arrival order (boards/+/telemetry). */
+    final java.util.List<JsonObject> telemetry = new java.util.concurrent.CopyOnWriteArrayList<>();
     final MqttAsyncClient client;
 
     Collector(String url, String site, Path persistence, String user, char[] password) throws Exception {
@@ -261,6 +263,8 @@ final class TestSupport {
             results.put(p[1], j);
           } else if (p[0].equals("boards") && p[2].equals("status")) {
             status.put(p[1], j);
+          } else if (p[0].equals("boards") && p[2].equals("telemetry")) {
+            telemetry.add(j);
           } else if (p[0].equals("jobs") && p[2].equals("events")) {
             events.merge(p[1], 1, Integer::sum);
             String type = j.getString("type");
@@ -314,8 +318,8 @@ final class TestSupport {
 
     private void subscribe(String base) {
       try {
-        client.subscribe(new String[] {base + "jobs/+/result", base + "boards/+/status", base + "jobs/+/events"},
-            new int[] {1, 1, 1}).waitForCompletion(10_000);
+        client.subscribe(new String[] {base + "jobs/+/result", base + "boards/+/status", base + "jobs/+/events", base + "boards/+/telemetry"},
+            new int[] {1, 1, 1, 1}).waitForCompletion(10_000);
       } catch (Exception e) {
         System.err.println("collector subscribe failed: " + e);
       }

@@ -72,10 +72,11 @@ public final class JobRunner {
         JsonObject tel = new JsonObject().put("job", spec.id).put("board", board.id).put("model", model)
             .put("vector", i).put("latency_cycles", lat.getLong("median")).put("latency_us", Metrics.stats(inf.us).getLong("median"))
             .put("unit", unit);
-        if (v.expected != null) {
-          tel.put("metric", "bit_exact").put("value", Metrics.firstDifference(inf.outputs, v.expected) < 0 ? 1 : 0);
-        } else if (v.label != null) {
+        // the job's own metric where the vector supports it (a top1 job's vectors usually carry expected outputs too)
+        if (v.label != null && ("top1".equals(spec.metric) || v.expected == null)) {
           tel.put("metric", "top1").put("value", Metrics.argmax(inf.outputs) == v.label ? 1 : 0);
+        } else if (v.expected != null) {
+          tel.put("metric", "bit_exact").put("value", Metrics.firstDifference(inf.outputs, v.expected) < 0 ? 1 : 0);
         }
         mqtt.telemetry(board.id, tel);
         if ((i + 1) % step == 0 || i + 1 == spec.vectors.size()) {
