@@ -20,6 +20,7 @@
 #error "bench_dense_int16_weights needs the DSP extension (Cortex-M4/M7/M33/M55)"
 #endif
 #include <arm_acle.h>
+#include "bench_rng.h"
 
 #define IN_N 64  /* dense1 of REGR_13k; the loop below needs IN_N % 8 == 0 and an even OUT_N */
 #define OUT_N 32
@@ -92,15 +93,6 @@ __attribute__((noinline)) static void dense_u8_w16(const uint8_t *x, const int16
         out[r] = requant_u8(acc[0], mult[r], shift[r]);
         out[r + 1] = requant_u8(acc[1], mult[r + 1], shift[r + 1]);
     }
-}
-
-static uint32_t g_rng = 1u;
-static uint32_t rnd(void)
-{
-    g_rng ^= g_rng << 13;
-    g_rng ^= g_rng >> 17;
-    g_rng ^= g_rng << 5;
-    return g_rng;
 }
 
 static void report(const char *what, uint64_t counts, int reps)

@@ -24,6 +24,7 @@
 #ifdef EA_BENCH_PORT
 #include "edgeamp/port.h"
 #endif
+#include "bench_rng.h"
 
 typedef struct {
     const char *name;
@@ -46,15 +47,6 @@ static int32_t g_bias[64], g_mult[64];
 static int8_t g_shift[64];
 static uint8_t g_out[256 * 16];
 static uint32_t g_scratch[4096 / 4]; /* >= ea_conv_hx1_scratch_bytes() of every layer (2 KB for conv3) */
-
-static uint32_t g_rng = 1u;
-static uint32_t rnd(void)
-{
-    g_rng ^= g_rng << 13;
-    g_rng ^= g_rng >> 17;
-    g_rng ^= g_rng << 5;
-    return g_rng;
-}
 
 static uint32_t layer_macs(const layer_t *l)
 {
