@@ -37,9 +37,11 @@ import picocli.CommandLine.Parameters;
 public final class DatasetCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** No subcommand: one line and the help hint, exit 2 (like every other mistake on the command line). */
   @Override
   public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+    throw new CommandLine.ParameterException(spec.commandLine(), "dataset needs a command: "
+        + String.join(" or ", spec.subcommands().keySet().stream().filter(c -> !c.equals("help")).toList()));
   }
 
   /** Accepts our task names and Tensorlab's task_type names. */

@@ -21,9 +21,13 @@ import picocli.CommandLine.Option;
 @Command(name = "hil", mixinStandardHelpOptions = true, description = "Hardware-in-the-loop server and runs.",
     subcommands = {HilCommand.Serve.class, HilCommand.Run.class, HilCommand.Bench.class, HilTestCommand.class, HilCommand.Load.class})
 public final class HilCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** No subcommand: one line and the help hint, exit 2 (like every other mistake on the command line). */
   @Override
   public void run() {
-    new picocli.CommandLine(this).usage(System.out);
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "hil needs a command: "
+        + String.join(", ", spec.subcommands().keySet()));
   }
 
   /** The bearer token a server wrote into its work dir, or a one-line error naming the file. */

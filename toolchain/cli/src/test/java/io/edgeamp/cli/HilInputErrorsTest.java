@@ -125,6 +125,14 @@ class HilInputErrorsTest {
         artifact + " is a quantized artifact, not a generated project", "toolchain codegen --board qemu-mps2-an386 --model " + artifact);
   }
 
+  @Test
+  void aGroupCommandWithoutItsSubcommandIsAnError() {
+    assertOneLineError(run("hil"), "hil needs a command: serve, run, bench, test, load", "toolchain hil --help");
+    assertOneLineError(run("dataset"), "dataset needs a command: synth or info", "toolchain dataset --help");
+    assertOneLineError(run("quantize", "--tolerance", "abc"), "Invalid value for option '--tolerance'", "toolchain quantize --help");
+    assertEquals("2", run()[0], "no command at all");
+  }
+
   /**
    * The files of a codegen output that {@code hil run --model} reads before it talks to a server:
    * codegen-report.json naming the board, test_vectors.json and a harness ELF (contents not read
