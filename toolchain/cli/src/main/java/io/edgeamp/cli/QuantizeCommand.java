@@ -1,5 +1,6 @@
 package io.edgeamp.cli;
 
+import io.edgeamp.core.amp.FloatModelFit;
 import io.edgeamp.core.amp.MixedPrecisionQuantizer;
 import io.edgeamp.core.amp.TaskTolerance;
 import io.edgeamp.core.amp.TensorlabConfig;
@@ -8,6 +9,8 @@ import io.edgeamp.core.artifact.TestVectors;
 import io.edgeamp.core.board.BoardProfile;
 import io.edgeamp.core.board.BoardProfiles;
 import io.edgeamp.core.data.Dataset;
+import io.edgeamp.core.data.DatasetLoader;
+import io.edgeamp.core.data.DatasetSpec;
 import io.edgeamp.core.data.Task;
 import io.edgeamp.core.ir.Graph;
 import io.edgeamp.core.onnx.OnnxImporter;
@@ -121,6 +124,8 @@ final class QuantizeCommand implements Callable<Integer> {
       if (java.nio.file.Files.isDirectory(model)) throw new UserError("--model " + model + " is a folder; give the .onnx file in it");
       try {
         floatGraph = OnnxImporter.read(model);
+      } catch (io.edgeamp.core.onnx.OnnxFormatException ex) {
+        throw new UserError(ex.getMessage()); // names the file and node
       } catch (java.io.IOException ex) {
         throw new UserError("--model " + model + ": cannot read it (" + io.edgeamp.core.io.IoErrors.reason(ex) + ")");
       }
@@ -131,15 +136,37 @@ final class QuantizeCommand implements Callable<Integer> {
       if (epochsToTrain < 1) throw new UserError("--epochs must be >= 1, got " + epochsToTrain);
     }
     Path dataArg = data != null ? data : cfg != null && cfg.dataPath() != null ? Path.of(cfg.dataPath()) : null;
+    boolean outExisted = java.nio.file.Files.exists(outDir), dataExisted = java.nio.file.Files.exists(outDir.resolve("data"));
+    try {
+      return run(cfg, t, tol, profile, floatGraph, z, epochsToTrain, dataArg, outDir);
+    } catch (RuntimeException e) {
+      // nothing half-written: the synthetic data this run made goes with it (an earlier run's is kept)
+      if (dataArg == null && !dataExisted) deleteTree(outDir.resolve("data"));
+      if (!outExisted) deleteIfEmpty(outDir);
+      throw e;
+    }
+  }
+
+  private Integer run(TensorlabConfig cfg, Task t, TaskTolerance tol, BoardProfile profile, Graph floatGraph, String z, int epochsToTrain,
+      Path dataArg, Path outDir) {
     Path dataDir = TrainedModel.dataOrSynthetic(dataArg, t, outDir, seed);
-    Dataset d = TrainedModel.load(dataDir, t);
+    DatasetSpec spec = TrainedModel.spec(dataDir, t);
+    if (cfg != null) spec = cfg.applyTo(spec);
+    Dataset d = DatasetLoader.load(dataDir, spec);
     System.err.printf("data   %s: %d/%d/%d windows (train/val/test), input %s%n", dataDir, d.train().size(), d.val().size(), d.test().size(),
         Arrays.toString(d.inputShape()));
 
     String modelName;
     if (floatGraph != null) {
       modelName = floatGraph.name();
-      checkInputShape(floatGraph, d);
+      FloatModelFit.Result fit;
+      try {
+        fit = FloatModelFit.check(floatGraph, d);
+      } catch (IllegalArgumentException e) {
+        throw new UserError("--model " + model + ": " + e.getMessage());
+      }
+      fit.notes().forEach(n -> System.err.println("note   " + n));
+      floatGraph = fit.graph();
     } else {
       TrainingConfig tc = TrainingConfig.defaults().withEpochs(epochsToTrain).withLearningRate(3e-3).withPatience(8).withSeed(seed);
       TrainedModel trained;
@@ -223,14 +250,20 @@ final class QuantizeCommand implements Callable<Integer> {
     }
   }
 
-  private static void checkInputShape(Graph g, Dataset d) {
-    int[] s = g.input().shape();
-    int[] want = d.inputShape();
-    boolean ok = s.length == want.length + 1;
-    for (int i = 0; ok && i < want.length; i++) ok = s[i + 1] < 0 || s[i + 1] == want[i];
-    if (!ok) {
-      throw new UserError("the model's input " + g.input().name() + Arrays.toString(s) + " does not take the dataset's windows [N, "
-          + Arrays.toString(want).substring(1) + "; set frame_size/variables to match the model or export the model for this input");
+  private static void deleteTree(Path p) {
+    if (!java.nio.file.Files.exists(p)) return;
+    try (var s = java.nio.file.Files.walk(p)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+    } catch (java.io.IOException e) {
+      System.err.println("warning: could not remove " + p + ": " + e.getMessage());
+    }
+  }
+
+  private static void deleteIfEmpty(Path dir) {
+    try (var s = java.nio.file.Files.list(dir)) {
+      if (s.findAny().isEmpty()) java.nio.file.Files.delete(dir);
+    } catch (java.io.IOException e) {
+      // not there or not empty: nothing to tidy
     }
   }
 

@@ -117,6 +117,24 @@ class QuantizeCommandTest {
     assertFalse(Files.exists(out.resolve("artifact")));
   }
 
+  /**
+   * --config's windowing reaches the dataset (frame_size 128 against a model trained on 256-sample windows is a
+   * shape error naming both), and a run that fails after it made the synthetic data leaves nothing behind.
+   */
+  @Test
+  void configWindowingIsAppliedAndAFailedRunLeavesNoData(@TempDir Path out) throws Exception {
+    var trained = TrainCommandTest.run("train", "--task", "classification", "--data", data.toString(), "--epochs", "1", "--out",
+        out.resolve("t").toString());
+    assertEquals(0, trained.exit(), trained.err());
+    Path cfg = Files.writeString(out.resolve("config.yaml"),
+        "common:\n  task_type: generic_timeseries_classification\ndata_processing_feature_extraction:\n  frame_size: 128\n");
+    Path o = out.resolve("q");
+    var r = TrainCommandTest.run("quantize", "--config", cfg.toString(), "--model", out.resolve("t/model.onnx").toString(), "--out", o.toString());
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("does not take the dataset's windows [N, 4, 128, 1]"), r.err());
+    assertFalse(Files.exists(o), "left behind: " + o);
+  }
+
   /** Arguments that can be checked without data fail before the synthetic dataset (or anything else) is written. */
   @Test
   void argumentMistakesAreRefusedBeforeAnythingIsWritten(@TempDir Path out) throws Exception {

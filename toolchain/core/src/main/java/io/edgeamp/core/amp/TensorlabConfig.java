@@ -147,6 +147,21 @@ public record TensorlabConfig(Path file, Task task, String dataPath, OptionalInt
   }
 
   /** The task's tolerance: the config's value, or the default. */
+  /** {@code base} with the config's windowing (frame_size, stride_size, variables, target_variables, forecast_horizon) where it sets them. */
+  public io.edgeamp.core.data.DatasetSpec applyTo(io.edgeamp.core.data.DatasetSpec base) {
+    io.edgeamp.core.data.DatasetSpec.Builder b = base.toBuilder();
+    frameSize.ifPresent(b::frameSize);
+    strideSize.ifPresent(b::strideFraction);
+    variables.ifPresent(b::variables);
+    if (!targetVariables.isEmpty()) b.targetVariables(targetVariables);
+    forecastHorizon.ifPresent(b::forecastHorizon);
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(file, "data_processing_feature_extraction", e.getMessage());
+    }
+  }
+
   public TaskTolerance tolerance() {
     TaskTolerance d = TaskTolerance.defaults(task);
     Double t = tolerances.get(task);

@@ -186,6 +186,11 @@ public final class Graph {
       return this;
     }
 
+    public Builder clearInputs() {
+      inputs.clear();
+      return this;
+    }
+
     public Builder node(Node n) {
       nodes.add(n);
       return this;

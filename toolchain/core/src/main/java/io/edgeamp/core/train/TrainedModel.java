@@ -44,8 +44,12 @@ public record TrainedModel(Graph graph, Dataset data, String zooName, TrainingCo
 
   /** Loads the dataset with the spec a synthetic set recommends, or the task's defaults. */
   public static Dataset load(Path dataDir, Task task) {
-    DatasetSpec spec = SyntheticDatasets.recommendedSpec(dataDir).filter(s -> s.task() == task).orElse(DatasetSpec.defaults(task));
-    return DatasetLoader.load(dataDir, spec);
+    return DatasetLoader.load(dataDir, spec(dataDir, task));
+  }
+
+  /** The windowing a synthetic set recommends, or the task's defaults. */
+  public static DatasetSpec spec(Path dataDir, Task task) {
+    return SyntheticDatasets.recommendedSpec(dataDir).filter(s -> s.task() == task).orElse(DatasetSpec.defaults(task));
   }
 
   /** Number of network outputs the task needs on this dataset. */
