@@ -258,10 +258,30 @@ public final class OnnxImporter {
           default -> mapped(p, name, inputs);
         }
       } catch (ImportProblem e) {
-        throw new OnnxFormatException(source, name, op, e.getMessage(), null);
+        throw new OnnxFormatException(source, name, op, e.getMessage() + unsupportedElsewhere(p), null);
       } catch (RuntimeException e) {
         throw new OnnxFormatException(source, name, op, "cannot be converted: " + e.getMessage(), e);
       }
+    }
+
+    /**
+     * The other nodes of the graph whose operator EdgeAMP has no mapping for, so one run names every operator
+     * the export must change, not only the first node that failed.
+     */
+    private String unsupportedElsewhere(NodeProto failed) {
+      Map<String, String> firstNode = new java.util.LinkedHashMap<>();
+      for (NodeProto n : g.getNodeList()) {
+        String t = n.getOpType();
+        boolean known = (n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx"))
+            && (t.equals("Constant") || t.equals("Identity") || t.equals("Dropout") || OnnxOpReader.lookup(t) != null);
+        if (!known && n != failed && !(t.equals(failed.getOpType()) && n.getDomain().equals(failed.getDomain()))) {
+          firstNode.putIfAbsent((n.getDomain().isEmpty() ? "" : n.getDomain() + ".") + t, n.getName());
+        }
+      }
+      if (firstNode.isEmpty()) return "";
+      List<String> parts = new ArrayList<>();
+      firstNode.forEach((t, n) -> parts.add(t + (n.isEmpty() ? "" : " (node '" + n + "')")));
+      return " (the model also uses operators EdgeAMP does not support: " + String.join(", ", parts) + ")";
     }
 
     private static void requireInputs(List<String> inputs, int n) throws ImportProblem {

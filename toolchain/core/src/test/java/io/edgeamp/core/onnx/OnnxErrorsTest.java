@@ -40,6 +40,12 @@ class OnnxErrorsTest {
     assertEquals("my_gelu", e.nodeName());
     assertEquals("Gelu", e.opType());
     assertMentions(e, "node 'my_gelu' (Gelu)", "operator Gelu is not supported", "Conv", "Resize", "Softmax");
+    // every other unsupported operator is named in the same run, once per type, wherever the first error is
+    m = OnnxModels.opset(17).input("x", 1, 4).node("gelu_1", "Gelu", in("x"), out("a")).node("lstm", "LSTM", in("a"), out("b"))
+        .node("gelu_2", "Gelu", in("b"), out("c")).node("erf", "Erf", in("c"), out("y")).output("y").bytes();
+    e = readFails("many.onnx", m);
+    assertMentions(e, "node 'gelu_1' (Gelu)", "also uses operators EdgeAMP does not support: LSTM (node 'lstm'), Erf (node 'erf'))");
+    assertTrue(!e.getMessage().contains("gelu_2"), e.getMessage());
   }
 
   @Test
