@@ -241,7 +241,7 @@ public final class CModel {
     Dims id0 = l.inputDims().get(0), od = l.outputDims();
     Geometry g = l.geometry();
     m.put("index", i);
-    m.put("name", l.name());
+    m.put("name", CNames.comment(l.name()));
     m.put("fn", id);
     m.put("kind", l.kind().jsonName());
     m.put("target", l.target().jsonName());

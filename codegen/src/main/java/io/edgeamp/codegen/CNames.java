@@ -60,6 +60,19 @@ final class CNames {
     return sb.toString();
   }
 
+  /** Text from the model (ONNX node names) made safe inside a C block comment: no "*" + "/" that would end it, no control characters. */
+  static String comment(String text) {
+    return text.replace("*/", "* /").replaceAll("\\p{Cntrl}", "?");
+  }
+
+  /**
+   * The model's name as firmware reports it and C strings hold it: letters, digits, '.', '_' and '-' only
+   * (a quote, backslash or comment end in a --name or an ONNX graph name broke the generated C).
+   */
+  static String displayName(String name) {
+    return name.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+
   static String upper(String ident) {
     return ident.toUpperCase(Locale.ROOT);
   }

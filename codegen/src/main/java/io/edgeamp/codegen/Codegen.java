@@ -148,7 +148,8 @@ public final class Codegen {
       for (BoardCheck.Problem p : problems) messages.add("CPU fallback: layer " + p.layer() + " runs as float32 on the CPU: " + p.reason());
     }
     String name = o.name() != null ? o.name() : model.name();
-    String displayName = name.replaceAll("[\\s%]", "_");
+    String displayName = CNames.displayName(name);
+    if (!displayName.equals(name)) messages.add("model name '" + name + "' appears in the firmware as '" + displayName + "'");
     String cName = CNames.ident(name);
     String twinSimple = CNames.javaClass(name) + "Twin";
     Path runtime = runtimeDir(o.runtimeDir());

@@ -143,6 +143,21 @@ class CodegenCommandTest {
     assertEquals(outC, outJson);
   }
 
+  @Test
+  void aModelNameWithCSyntaxInItStillGivesValidC() throws Exception {
+    Path art = regrArtifact();
+    assertEquals(0, codegen("qemu-mps2-an386", art, "--name", "my \"model\" */ v1\\2"), err.toString());
+    assertTrue(out.toString().contains("appears in the firmware as 'my__model_____v1_2'"), out.toString());
+    Path fw = dir.resolve("gen/fw");
+    assertTrue(Files.readString(fw.resolve("model.h")).contains("#define EA_MODEL_NAME \"my__model_____v1_2\""));
+    for (String c : List.of("model.c", "test_vectors.c", "selftest_main.c")) {
+      Process p = new ProcessBuilder("gcc", "-std=c99", "-Wall", "-Werror", "-fsyntax-only", "-I" + root().resolve("device-runtime/include"),
+          "-I" + fw, fw.resolve(c).toString()).redirectErrorStream(true).start();
+      String msg = new String(p.getInputStream().readAllBytes());
+      assertEquals(0, p.waitFor(), c + ": " + msg);
+    }
+  }
+
   /** The integers of a C array initializer {@code name[...] = { ... };}, comments skipped. */
   static List<Integer> cArray(String c, String name) {
     int start = c.indexOf("= {", c.indexOf(name + "[")), end = c.indexOf("};", start);
