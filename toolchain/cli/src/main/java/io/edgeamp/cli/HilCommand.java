@@ -213,18 +213,25 @@ public final class HilCommand implements Runnable {
       }
       // codegen's file names the model its vectors belong to: the server then refuses firmware reporting another name
       String expectModel = parsed instanceof JsonObject ? ((JsonObject) parsed).getString("model") : null;
-      if (model != null) {
+      if (model != null && server == null) { // an embedded server runs QEMU boards: --board is a profile, maybe with "-N"
         checkGeneratedFor(model, board.replaceAll("-\\d+$", ""));
       }
       HilServer embedded = null;
       Path embeddedWork = null;
       try {
         HilClient api;
+        String target = "profile";
         if (server != null) {
           if (tokenFile == null) {
             throw new UserError("--server needs --token-file");
           }
           api = new HilClient(server, readToken(tokenFile));
+          // --board names one of the server's boards (any id, e.g. a hardware map's "l432-lab") or else a profile
+          JsonObject known = boardById(api.boards(), board);
+          target = known != null ? "board" : "profile";
+          if (model != null) {
+            checkGeneratedFor(model, known != null ? known.getString("profile") : board);
+          }
         } else {
           Path w = work;
           if (w == null) {
@@ -242,7 +249,7 @@ public final class HilCommand implements Runnable {
         if (expectModel != null && expectModel.matches("[A-Za-z0-9._-]{1,128}")) {
           job.put("model", expectModel);
         }
-        job.put(server == null || !board.matches(".*-\\d+$") ? "profile" : "board", server == null ? board.replaceAll("-\\d+$", "") : board);
+        job.put(target, server == null ? board.replaceAll("-\\d+$", "") : board);
         String id = api.submit(job).getString("id");
         System.err.println("job " + id + " accepted by " + (server != null ? server : "the embedded server") + "; waiting for its result");
         JsonObject r = api.awaitResult(id, timeoutS * 1000L, System.err::println);
@@ -287,6 +294,15 @@ public final class HilCommand implements Runnable {
         throw new UserError("the firmware in " + model + " was generated for board " + generatedFor + " (" + report.getFileName() + "), not "
             + profile + "; run it with --board " + generatedFor + ", or rerun toolchain codegen --board " + profile);
       }
+    }
+
+    private static JsonObject boardById(JsonArray boards, String id) {
+      for (Object o : boards) {
+        if (o instanceof JsonObject b && id.equals(b.getString("id"))) {
+          return b;
+        }
+      }
+      return null;
     }
 
     private static void deleteTree(Path dir) {

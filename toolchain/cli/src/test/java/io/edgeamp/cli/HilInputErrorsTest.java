@@ -117,6 +117,22 @@ class HilInputErrorsTest {
         "generated for board qemu-mps2-an386", "not qemu-mps2-an385", "--board qemu-mps2-an386", "codegen --board qemu-mps2-an385");
   }
 
+  /** With --server, --board is looked up among the server's boards (any id) and checked against the board's own profile. */
+  @Test
+  void hilRunOnAServerChecksTheBoardsProfile() throws Exception {
+    io.edgeamp.hil.HilConfig cfg = new io.edgeamp.hil.HilConfig().workDir(dir.resolve("server")).qemu("qemu-mps2-an386", 1);
+    try (io.edgeamp.hil.HilServer s = new io.edgeamp.hil.HilServer(cfg).start()) {
+      Path token = Files.writeString(dir.resolve("token"), s.token());
+      String id = s.boards().all().iterator().next().id;
+      Path model = generatedProject("qemu-mps2-an385");
+      assertOneLineError(run("hil", "run", "--server", s.baseUrl(), "--token-file", token.toString(), "--board", id, "--model", model.toString()),
+          "generated for board qemu-mps2-an385", "not qemu-mps2-an386");
+      // a profile name is a profile: the check passes and the server gets to judge the (placeholder) firmware
+      assertOneLineError(run("hil", "run", "--server", s.baseUrl(), "--token-file", token.toString(), "--board", "qemu-mps2-an385", "--model",
+          model.toString()), "firmware " + model.resolve("build/m_harness.elf") + ": the HIL server refused it: firmware is not an ELF file");
+    }
+  }
+
   @Test
   void hilRunOnAnArtifactSaysToGenerateAProjectFirst() throws Exception {
     Path artifact = Files.createDirectories(dir.resolve("runs/artifact"));
