@@ -155,6 +155,29 @@ class FirmwareEquivalenceTest {
     }
   }
 
+  /** Codegen's fit estimate bounds the harness firmware it describes: flash (text + data) and RAM (data + bss + the stack). */
+  @Test
+  void theFitEstimateBoundsTheLinkedHarness() {
+    for (String machine : MACHINES) {
+      List<String> names = new ArrayList<>(cases.keySet());
+      for (int i = 0; i < names.size(); i++) {
+        Codegen.Result g = generated.get(machine).get(names.get(i));
+        FirmwareBuild.Size size = FirmwareBuild.size(builds.get(machine).resolve(Integer.toString(i)).resolve(names.get(i) + "_harness.elf"));
+        String where = machine + " " + names.get(i) + ": " + size + " vs " + g.fit();
+        assertTrue(size.flash() <= g.fit().flashNeeded(), where);
+        assertTrue(size.ram() + g.fit().stack() <= g.fit().ramNeeded(), where);
+        assertTrue(size.ram() + g.fit().stack() > g.fit().ramNeeded() - 1024, "a bound, but a tight one: " + where);
+        // linked with the project's copy of the profile's linker script, whose sizes the estimate is checked against
+        Path link = builds.get(machine).resolve(Integer.toString(i)).resolve("CMakeFiles").resolve(names.get(i) + "_harness.dir").resolve("link.txt");
+        try {
+          assertTrue(Files.readString(link).contains("-T" + g.out().resolve("qemu-" + machine + ".ld")), where + "\n" + Files.readString(link));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"mps2-an385", "mps2-an386", "mps2-an500", "mps2-an505", "mps3-an547", "microbit"})
   void harnessOverTheSerialConsoleReturnsTheTwinsOutputs(String machine) {

@@ -95,7 +95,7 @@ public final class CodegenCommand implements Callable<Integer> {
     outw.printf(Locale.ROOT, "  arena: %,d bytes (planner peak %,d, lower bound %,d, %s; %,d without reuse)%n", r.cmodel().arenaBytes(), p.peak(),
         p.lowerBound(), p.peak() == p.lowerBound() ? "at the bound" : String.format(Locale.ROOT, "%.3f x the bound", (double) p.peak() / p.lowerBound()),
         p.withoutReuse());
-    outw.printf(Locale.ROOT, "  flash: constant tables %,d bytes (weights %,d vs sum(params*bits/8) %,.0f); estimated flash %,d of %,d, RAM %,d of %,d%n",
+    outw.printf(Locale.ROOT, "  flash: constant tables %,d bytes (weights %,d vs sum(params*bits/8) %,.0f); harness firmware estimated at flash %,d of %,d, RAM %,d of %,d (with the stack)%n",
         r.cmodel().constantBytes(), r.cmodel().weightBytes(), r.cmodel().idealWeightBytes(), r.fit().flashNeeded(), r.fit().flashBytes(),
         r.fit().ramNeeded(), r.fit().ramBytes());
     outw.printf(Locale.ROOT, "  twin: %s (twin/), %d test vectors%n", r.twinClass(), r.inputs().length);
