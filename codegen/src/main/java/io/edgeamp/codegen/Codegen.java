@@ -162,7 +162,7 @@ public final class Codegen {
     CModel cm = new CModel(model, cName);
     Fit fit = fit(model, cm, board);
     if (!fit.fits()) {
-      StringBuilder sb = new StringBuilder("model " + name + " does not fit board " + board.id() + ":");
+      StringBuilder sb = new StringBuilder("model " + name + " does not fit board " + board.id() + " (" + board.source() + "):");
       if (fit.flashNeeded() > fit.flashBytes()) {
         sb.append(String.format(Locale.ROOT, "%n  flash: needs %,d bytes (constant tables %,d + code reserve %,d) > flash_bytes %,d", fit.flashNeeded(),
             fit.constants(), fit.codeReserve(), fit.flashBytes()));

@@ -118,7 +118,7 @@ static void resize_nearest_f32(const float *x, int32_t in_w, int32_t c, int32_t 
 <#case "conv">
 <#if l.pointwise>
     <@requant l/>
-    ea_pointwise_${l.sfx}_w${l.bits}(${l.nPix}, ${l.inC}, ${l.outC}, x, ${l.fn}_w, ${l.fn}_bias, &rq, scratch, y);
+    ea_pointwise_${l.sfx}_w${l.bits}(${l.nPix} /* pixels */, ${l.inC} /* in c */, ${l.outC} /* out c */, x, ${l.fn}_w, ${l.fn}_bias, &rq, scratch, y);
 <#else>
     <@convShape l/>
     <@requant l/>
@@ -132,27 +132,27 @@ static void resize_nearest_f32(const float *x, int32_t in_w, int32_t c, int32_t 
 <#break>
 <#case "dense">
     <@requant l/>
-    ea_dense_${l.sfx}_w${l.bits}(${l.rowLength}, ${l.rows}, x, ${l.fn}_w, ${l.fn}_bias, &rq, scratch, y);
+    ea_dense_${l.sfx}_w${l.bits}(${l.rowLength} /* in */, ${l.rows} /* out */, x, ${l.fn}_w, ${l.fn}_bias, &rq, scratch, y);
 <#break>
 <#case "max_pool">
     <@poolShape l/>
-    ea_maxpool_hx1_${l.sfx}(&shape, x, ${l.lo}, ${l.hi}, y);
+    ea_maxpool_hx1_${l.sfx}(&shape, x, ${l.lo}, ${l.hi} /* clamp */, y);
 <#break>
 <#case "avg_pool">
     <@poolShape l/>
-    ea_avgpool_hx1_${l.sfx}(&shape, x, ${l.mult?c}, ${l.shift}, ${l.lo}, ${l.hi}, y);
+    ea_avgpool_hx1_${l.sfx}(&shape, x, ${l.mult?c} /* m */, ${l.shift} /* n */, ${l.lo}, ${l.hi} /* clamp */, y);
 <#break>
 <#case "global_avg_pool">
-    ea_global_avgpool_${l.sfx}(${l.nPix}, ${l.inC}, x, ${l.mult?c}, ${l.shift}, ${l.lo}, ${l.hi}, y);
+    ea_global_avgpool_${l.sfx}(${l.nPix} /* pixels */, ${l.inC} /* channels */, x, ${l.mult?c} /* m */, ${l.shift} /* n */, ${l.lo}, ${l.hi} /* clamp */, y);
 <#break>
 <#case "add">
-    ea_add_${l.addFn}(${l.addA}, ${l.addB}, ${l.outLen}, ${l.ma?c}, ${l.mb?c}, ${l.shift}, ${l.lo}, ${l.hi}, y);
+    ea_add_${l.addFn}(${l.addA}, ${l.addB}, ${l.outLen} /* elements */, ${l.ma?c} /* m_a */, ${l.mb?c} /* m_b */, ${l.shift} /* n */, ${l.lo}, ${l.hi} /* clamp */, y);
 <#break>
 <#case "resize_nearest">
     resize_nearest_8(x, ${l.inUnsigned}, ${l.inW}, ${l.inC}, ${l.outH}, ${l.outW}, ${l.factorH}, ${l.factorW}, ${l.lo}, ${l.hi}, y);
 <#break>
 <#case "clamp">
-    ea_clamp_${l.sfx}(x, ${l.outLen}, ${l.lo}, ${l.hi}, y);
+    ea_clamp_${l.sfx}(x, ${l.outLen} /* elements */, ${l.lo}, ${l.hi} /* clamp */, y);
 <#break>
 </#switch>
 </#macro>
@@ -230,7 +230,8 @@ int ea_model_init(void)
     bad += ea_pointwise_scratch_bytes(${l.inC}) > ${l.scratchBytes?c}u; /* ${l.name} */
 <#else>
     {
-        static const ea_conv_shape_t shape = {${l.inH}, ${l.inW}, ${l.inC}, ${l.outH}, ${l.outW}, ${l.outC}, ${l.kH}, ${l.strideH}, ${l.strideW}, ${l.padTop}};
+        static const ea_conv_shape_t shape = {.in_h = ${l.inH}, .in_w = ${l.inW}, .in_c = ${l.inC}, .out_h = ${l.outH}, .out_w = ${l.outW},
+                                              .out_c = ${l.outC}, .k_h = ${l.kH}, .stride_h = ${l.strideH}, .stride_w = ${l.strideW}, .pad_top = ${l.padTop}};
         bad += ea_conv_hx1_scratch_bytes(&shape) > ${l.scratchBytes?c}u; /* ${l.name} */
     }
 </#if>

@@ -78,8 +78,9 @@ public final class CodegenCommand implements Callable<Integer> {
     if (!missing.isEmpty()) throw new UserError("codegen needs " + String.join(", ", missing) + " (see toolchain codegen --help)");
     if (vectors < 1 || vectors > 1000) throw new UserError("--vectors must be in 1..1000, got " + vectors);
     Codegen.Result r;
+    BoardProfile b;
     try {
-      BoardProfile b = Codegen.board(board, profiles);
+      b = Codegen.board(board, profiles);
       Codegen.Options o = Codegen.Options.defaults().withAllowCpuFallback(allowCpuFallback).withVectors(vectors).withName(name)
           .withRuntimeDir(runtime).withPortabilityCheck(!noPortabilityCheck);
       r = Codegen.generate(model, b, out, o);
@@ -90,7 +91,7 @@ public final class CodegenCommand implements Callable<Integer> {
     }
     for (String m : r.messages()) outw.println(m);
     var p = r.cmodel().plan();
-    outw.printf(Locale.ROOT, "codegen: %s for %s -> %s%n", r.modelName(), board, r.out());
+    outw.printf(Locale.ROOT, "codegen: %s for %s -> %s%n", r.modelName(), b.id(), r.out());
     outw.printf(Locale.ROOT, "  layers: %d (%d on the CPU)%n", r.model().layers().size(), r.model().layers().stream().filter(l -> l.onCpu()).count());
     outw.printf(Locale.ROOT, "  arena: %,d bytes (planner peak %,d, lower bound %,d, %s; %,d without reuse)%n", r.cmodel().arenaBytes(), p.peak(),
         p.lowerBound(), p.peak() == p.lowerBound() ? "at the bound" : String.format(Locale.ROOT, "%.3f x the bound", (double) p.peak() / p.lowerBound()),
