@@ -42,7 +42,8 @@ set(EDGEAMP_LINKER_SCRIPT "${r"${CMAKE_CURRENT_SOURCE_DIR}"}/${m.linkerScriptNam
 if(NOT TARGET edgeamp_runtime)
   set(EDGEAMP_BUILD_TESTS OFF)
   set(EDGEAMP_PORT_TESTS OFF)
-  add_subdirectory("${r"${EDGEAMP_RUNTIME_DIR}"}" edgeamp-runtime)
+  # EXCLUDE_FROM_ALL: only what this model's firmware links is built (not the runtime's demo harness)
+  add_subdirectory("${r"${EDGEAMP_RUNTIME_DIR}"}" edgeamp-runtime EXCLUDE_FROM_ALL)
 endif()
 
 # The model: model.c implements edgeamp/model_api.h; the constant tables are in model_weights.h.

@@ -30,6 +30,7 @@ This board has no device-runtime port here (`toolchain.runtime_port` in its prof
 no board firmware. Compile `model.c` and the device-runtime sources in the board's own SDK project (compiler
 `${m.cc}`), with `-std=c99 -ffp-contract=off`, and call the API of `edgeamp/model_api.h`.
 </#if>
+
 Host self-test (any C99 compiler), the same model and vectors:
 
 ```bash
