@@ -36,19 +36,23 @@ public final class CommandDriver implements BoardDriver {
     return out;
   }
 
-  /** Runs argv with a timeout, output to log; returns the exit code, or throws on timeout. */
+  /**
+   * Runs argv with a timeout, output to log; returns the exit code, or throws on timeout. On timeout
+   * the whole process tree goes: a script's children would otherwise outlive it.
+   */
   public static int run(List<String> argv, int timeoutS, Path log) throws IOException {
     Files.createDirectories(log.getParent());
     Process p = new ProcessBuilder(argv).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     try {
       if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
-        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        ProcessTree.kill(p);
         throw new HarnessClient.BoardLostException("timeout after " + timeoutS + " s: " + argv.get(0));
       }
       return p.exitValue();
     } catch (InterruptedException e) {
-      p.destroyForcibly();
+      ProcessTree.kill(p);
       Thread.currentThread().interrupt();
       throw new IOException("interrupted");
     }
