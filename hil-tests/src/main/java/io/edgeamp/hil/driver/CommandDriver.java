@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  * is already configured) and checks the harness answers {@code name%} within the boot timeout.
  */
 public final class CommandDriver implements BoardDriver {
+  /** Lines of the flasher's output quoted in a job's error ("no ST-LINK detected"). */
+  static final int TAIL_LINES = 5;
   private final Path workDir;
 
   public CommandDriver(Path workDir) {
@@ -48,7 +51,8 @@ public final class CommandDriver implements BoardDriver {
     try {
       if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
         ProcessTree.kill(p);
-        throw new HarnessClient.BoardLostException("timeout after " + timeoutS + " s: " + argv.get(0));
+        throw new HarnessClient.BoardLostException("timeout after " + timeoutS + " s: " + argv.get(0) + "; last output: "
+            + lastLines(log) + " (see " + log + ")");
       }
       return p.exitValue();
     } catch (InterruptedException e) {
@@ -58,13 +62,27 @@ public final class CommandDriver implements BoardDriver {
     }
   }
 
+  /** The last lines of a log, joined with " | ", at most 500 characters; "(no output)" when empty. */
+  static String lastLines(Path log) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(no output)";
+    }
+    lines.removeIf(String::isBlank);
+    String s = String.join(" | ", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size())).strip();
+    return s.isEmpty() ? "(no output)" : s.length() > 500 ? "..." + s.substring(s.length() - 500) : s;
+  }
+
   @Override
   public BoardSession open(Board board, Path elf, Timeouts t, Path logDir) throws IOException {
     HardwareMap.Entry hw = board.hw;
     int timeoutS = (int) Math.max(1, Math.min(hw.flasher.timeoutS, Math.max(1, t.flashMs / 1000)));
-    int rc = run(expand(hw.flasher.argv, elf, board.id, workDir), timeoutS, logDir.resolve("flash.log"));
+    Path flashLog = logDir.resolve("flash.log");
+    int rc = run(expand(hw.flasher.argv, elf, board.id, workDir), timeoutS, flashLog);
     if (rc != 0) {
-      throw new HarnessClient.BoardLostException("flasher exited with " + rc + " (see " + logDir.resolve("flash.log") + ")");
+      throw new HarnessClient.BoardLostException("flasher exited with " + rc + ": " + lastLines(flashLog) + " (see " + flashLog + ")");
     }
     InputStream in;
     OutputStream out;
