@@ -24,6 +24,7 @@ import java.util.Set;
  *     tags: [m4, bench-a]
  *     console: {kind: tcp, address: "127.0.0.1:7001"}      # or {kind: device, device: /dev/ttyACM0}
  *     flasher: {argv: [openocd, -f, board.cfg, -c, "program {elf} verify reset exit"], timeout_s: 60}
+ *     boot_timeout_s: 10                                  # optional; default: the job's boot_s
  *     health: {argv: [probe-rs, info], timeout_s: 10}     # optional; exit 0 = healthy
  *     build_board: mps2-an386                             # EDGEAMP_BOARD for CMake builds (optional)
  *     fixtures: {power: "relay-3"}                         # free-form, reported by the API
@@ -40,6 +41,9 @@ public final class HardwareMap {
     public Console console;
     public Command flasher;
     public Command health;
+    /** Seconds from the flasher's exit until the harness answers; null: the job's boot_s. */
+    @JsonProperty("boot_timeout_s")
+    public Integer bootTimeoutS;
     @JsonProperty("build_board")
     public String buildBoard;
     public Map<String, Object> fixtures = new LinkedHashMap<>();
@@ -87,6 +91,9 @@ public final class HardwareMap {
       }
       if ("device".equals(e.console.kind) && (e.console.device == null || !e.console.device.startsWith("/dev/"))) {
         throw new IllegalArgumentException(where + ": console.device must be a /dev path");
+      }
+      if (e.bootTimeoutS != null && (e.bootTimeoutS < 1 || e.bootTimeoutS > 86_400)) {
+        throw new IllegalArgumentException(where + ": boot_timeout_s must be 1..86400 seconds, got " + e.bootTimeoutS);
       }
     }
   }

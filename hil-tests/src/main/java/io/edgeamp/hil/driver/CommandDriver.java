@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real board: runs the hardware map's flasher argv (no shell; {elf}, {board}, {workdir}
- * substituted) with its timeout, then opens the console (a TCP serial bridge or a tty device that
- * is already configured) and checks the harness answers {@code name%} within the boot timeout.
+ * substituted) with its timeout, then opens the console (a TCP serial bridge or a tty
+ * device that is already configured) and waits until the harness is up ({@link HarnessBoot}) within
+ * the map's boot_timeout_s, else the job's boot timeout.
  */
 public final class CommandDriver implements BoardDriver {
   /** Lines of the flasher's output quoted in a job's error ("no ST-LINK detected"). */
@@ -84,28 +85,10 @@ public final class CommandDriver implements BoardDriver {
     if (rc != 0) {
       throw new HarnessClient.BoardLostException("flasher exited with " + rc + ": " + lastLines(flashLog) + " (see " + flashLog + ")");
     }
-    InputStream in;
-    OutputStream out;
-    AutoCloseable handle;
-    if ("tcp".equals(hw.console.kind)) {
-      int colon = hw.console.address.lastIndexOf(':');
-      Socket s = new Socket();
-      s.connect(new InetSocketAddress(hw.console.address.substring(0, colon),
-          Integer.parseInt(hw.console.address.substring(colon + 1))), (int) Math.min(t.bootMs, 10_000));
-      in = s.getInputStream();
-      out = s.getOutputStream();
-      handle = s;
-    } else {
-      FileInputStream fin = new FileInputStream(hw.console.device);
-      FileOutputStream fout = new FileOutputStream(hw.console.device);
-      in = fin;
-      out = fout;
-      handle = () -> {
-        fin.close();
-        fout.close();
-      };
-    }
-    HarnessClient h = new HarnessClient(in, out, board.id);
+    long bootMs = hw.bootTimeoutS != null ? hw.bootTimeoutS * 1000L : t.bootMs;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(bootMs);
+    Console console = openConsole(hw.console, deadline, bootMs);
+    HarnessClient h = new HarnessClient(console.in, console.out, board.id);
     BoardSession session = new BoardSession() {
       @Override
       public HarnessClient harness() {
@@ -116,19 +99,71 @@ public final class CommandDriver implements BoardDriver {
       public void close() {
         h.close();
         try {
-          handle.close();
+          console.handle.close();
         } catch (Exception ignored) {
           // closing
         }
       }
     };
     try {
-      // The board may have booted before the console opened; name% proves the harness is up.
-      h.name(t.bootMs);
+      HarnessBoot.await(h, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     } catch (IOException e) {
       session.close();
       throw e;
     }
     return session;
+  }
+
+  private record Console(InputStream in, OutputStream out, AutoCloseable handle) {}
+
+  /**
+   * Opens the console, trying again until the boot deadline: a bridge or emulator the flasher started
+   * may not listen yet, and a USB CDC tty goes away while its board resets.
+   */
+  private static Console openConsole(HardwareMap.Console c, long deadline, long bootMs) throws IOException {
+    while (true) {
+      try {
+        if ("tcp".equals(c.kind)) {
+          int colon = c.address.lastIndexOf(':');
+          String host = c.address.substring(0, colon);
+          if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+          }
+          Socket s = new Socket();
+          try {
+            s.connect(new InetSocketAddress(host, Integer.parseInt(c.address.substring(colon + 1))),
+                (int) Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()), 10_000)));
+            s.setTcpNoDelay(true);
+          } catch (IOException e) {
+            s.close();
+            throw e;
+          }
+          return new Console(s.getInputStream(), s.getOutputStream(), s);
+        }
+        FileInputStream fin = new FileInputStream(c.device);
+        FileOutputStream fout;
+        try {
+          fout = new FileOutputStream(c.device);
+        } catch (IOException e) {
+          fin.close();
+          throw e;
+        }
+        return new Console(fin, fout, () -> {
+          fin.close();
+          fout.close();
+        });
+      } catch (IOException e) {
+        if (System.nanoTime() - deadline >= 0) {
+          throw new HarnessClient.BoardLostException("console " + ("tcp".equals(c.kind) ? c.address : c.device)
+              + " did not open within " + bootMs + " ms: " + e.getMessage());
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted");
+        }
+      }
+    }
   }
 }

@@ -79,12 +79,7 @@ public final class HarnessClient implements AutoCloseable {
         throw new BoardLostException(what + ": console closed (board or emulator gone)"
             + (readError != null ? ": " + readError.getMessage() : "") + "; last lines: " + tail());
       }
-      synchronized (transcript) {
-        transcript.append(l).append('\n');
-        if (transcript.length() > 8192) {
-          transcript.delete(0, transcript.length() - 4096);
-        }
-      }
+      record(l);
       if (l.equals("m-ready")) {
         if (error != null) {
           throw new HarnessErrorException(what + ": firmware answered " + error);
@@ -101,9 +96,46 @@ public final class HarnessClient implements AutoCloseable {
     }
   }
 
-  public List<String> command(String cmd, long timeoutMs) throws IOException {
+  private void record(String l) {
+    synchronized (transcript) {
+      transcript.append(l).append('\n');
+      if (transcript.length() > 8192) {
+        transcript.delete(0, transcript.length() - 4096);
+      }
+    }
+  }
+
+  /** Sends {@code cmd%} without waiting for the reply (see {@link #nextLine}). */
+  public void send(String cmd) throws IOException {
     out.write((cmd + "%").getBytes(StandardCharsets.US_ASCII));
     out.flush();
+  }
+
+  /**
+   * The next console line, or null when none came within the timeout (nothing is lost then). Throws
+   * when the console closed. For callers that read the stream line by line, such as the boot wait.
+   */
+  public String nextLine(long timeoutMs) throws IOException {
+    String l;
+    try {
+      l = timeoutMs <= 0 ? lines.poll() : lines.poll(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while reading the console");
+    }
+    if (EOF.equals(l)) {
+      lines.add(EOF);
+      throw new BoardLostException("console closed (board or bridge gone)"
+          + (readError != null ? ": " + readError.getMessage() : "") + "; last lines: " + tail());
+    }
+    if (l != null) {
+      record(l);
+    }
+    return l;
+  }
+
+  public List<String> command(String cmd, long timeoutMs) throws IOException {
+    send(cmd);
     return awaitReady(timeoutMs, "'" + (cmd.length() > 40 ? cmd.substring(0, 40) + "..." : cmd) + "'");
   }
 
