@@ -2,6 +2,7 @@ package io.edgeamp.hil;
 
 import io.edgeamp.hil.board.Board;
 import io.edgeamp.hil.board.BoardRegistry;
+import io.edgeamp.hil.board.HardwareMap;
 import io.edgeamp.hil.board.ProfileMachineTable;
 import io.edgeamp.hil.board.MachineTable;
 import io.edgeamp.hil.broker.EmbeddedBroker;
@@ -68,6 +69,9 @@ public final class HilServer implements AutoCloseable {
   }
 
   public synchronized HilServer start() throws Exception {
+    // first: a bad hardware map is refused (IllegalArgumentException naming file, board and key) before
+    // the work dir, token, store or broker exist
+    HardwareMap hardwareMap = cfg.hardwareMap == null ? null : HardwareMap.load(cfg.hardwareMap);
     Path work = Files.createDirectories(cfg.workDir.toAbsolutePath());
     cfg.workDir = work;
     token = loadOrCreateToken(work.resolve("token"));
@@ -98,7 +102,7 @@ public final class HilServer implements AutoCloseable {
       mqttUrl = cfg.mqttUrl;
     }
     mqtt = new MqttBridge(cfg, mqttUrl);
-    boards = new BoardRegistry(cfg, machines, b -> mqtt.boardStatus(b.id, b.status()));
+    boards = new BoardRegistry(cfg, hardwareMap, machines, b -> mqtt.boardStatus(b.id, b.status()));
     Firmware firmware = new Firmware(cfg, store);
     JobRunner runner = new JobRunner(cfg, firmware, new QemuDriver(cfg.qemuBinary, qemuProcesses), new CommandDriver(work), mqtt);
     service = new HilService(cfg, store, boards, mqtt, firmware, runner);

@@ -1,7 +1,6 @@
 package io.edgeamp.hil.board;
 
 import io.edgeamp.hil.HilConfig;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -17,10 +16,11 @@ public final class BoardRegistry {
   private final Map<String, Board> boards = new LinkedHashMap<>();
   private final MachineTable machines;
 
-  public BoardRegistry(HilConfig cfg, MachineTable machines, Consumer<Board> onChange) throws IOException {
+  /** @param hardwareMap the real boards, loaded and checked before the server created anything; null for none */
+  public BoardRegistry(HilConfig cfg, HardwareMap hardwareMap, MachineTable machines, Consumer<Board> onChange) {
     this.machines = machines;
-    if (cfg.hardwareMap != null) {
-      for (HardwareMap.Entry e : HardwareMap.load(cfg.hardwareMap).boards) {
+    if (hardwareMap != null) {
+      for (HardwareMap.Entry e : hardwareMap.boards) {
         Set<String> tags = new HashSet<>(e.tags);
         tags.add("real");
         boards.put(e.id, new Board(e.id, e.profile, "command", tags, null, e, onChange));

@@ -1,11 +1,7 @@
 package io.edgeamp.hil.board;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.edgeamp.hil.Ids;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -62,18 +58,34 @@ public final class HardwareMap {
     public int timeoutS = 60;
   }
 
-  public static HardwareMap load(Path file) throws IOException {
-    ObjectMapper m = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    HardwareMap map = m.readValue(file.toFile(), HardwareMap.class);
+  /**
+   * Reads and checks the file. Every problem is an {@link IllegalArgumentException} naming the file and
+   * the key (the CLI prints it as one line and exits 2), read before the server creates anything.
+   */
+  public static HardwareMap load(Path file) {
+    HardwareMap map = HardwareMapYaml.read(file);
     map.validate(file);
     return map;
   }
 
   void validate(Path file) {
+    if (boards == null) {
+      throw new IllegalArgumentException("hardware map " + file + ": boards: expected a list of boards, got nothing");
+    }
     Set<String> ids = new HashSet<>();
-    for (Entry e : boards) {
-      String where = file + ": board " + e.id;
-      Ids.requireId(e.id, "board id in " + file);
+    for (int i = 0; i < boards.size(); i++) {
+      Entry e = boards.get(i);
+      if (e == null) {
+        throw new IllegalArgumentException("hardware map " + file + ": boards[" + i + "]: empty entry; a board needs id, profile,"
+            + " console and flasher");
+      }
+      String where = "hardware map " + file + ": board " + e.id + " (boards[" + i + "])";
+      if (!Ids.isId(e.id)) {
+        throw new IllegalArgumentException(where + ": id: missing or invalid; use letters, digits, '.', '_', '-' (no '..')");
+      }
+      if (e.tags == null) {
+        e.tags = new ArrayList<>();
+      }
       if (!ids.add(e.id)) {
         throw new IllegalArgumentException(where + ": duplicate id");
       }
