@@ -71,7 +71,7 @@ public final class HilServer implements AutoCloseable {
   public synchronized HilServer start() throws Exception {
     // first: a bad hardware map is refused (IllegalArgumentException naming file, board and key) before
     // the work dir, token, store or broker exist
-    HardwareMap hardwareMap = cfg.hardwareMap == null ? null : HardwareMap.load(cfg.hardwareMap);
+    HardwareMap hardwareMap = cfg.hardwareMap == null ? null : HardwareMap.loadForServer(cfg.hardwareMap);
     Path work = Files.createDirectories(cfg.workDir.toAbsolutePath());
     cfg.workDir = work;
     token = loadOrCreateToken(work.resolve("token"));

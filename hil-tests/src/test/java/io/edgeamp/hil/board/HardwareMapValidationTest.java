@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Hardware maps the server must refuse at start, each with one error that names the file, the board
  * and the key, and before it creates its work dir. A reviewer saw a Jackson stack trace (exit 1, no file,
- * no key) for an unknown key or a wrong type, with token, db and broker dirs already made.
+ * no key) for an unknown key or a wrong type, with token, db and broker dirs already made; and a map
+ * with a profile in no board-profiles folder, an unknown placeholder, a negative timeout or a flasher
+ * that does not exist started and listed the board idle (the last failed each job as "Cannot run
+ * program ... error=2", retried as a board fault).
  */
 class HardwareMapValidationTest {
   private static final Path DIR = Path.of(System.getProperty("edgeamp.hil.testDir", "target/hil-test")).toAbsolutePath();
@@ -57,7 +60,7 @@ class HardwareMapValidationTest {
 
   @Test
   void theGoodMapLoads() throws Exception {
-    HardwareMap m = HardwareMap.load(write("good.yaml", GOOD));
+    HardwareMap m = HardwareMap.loadForServer(write("good.yaml", GOOD));
     assertEquals("nucleo-1", m.boards.get(0).id);
     assertEquals(20, m.boards.get(0).flasher.timeoutS);
   }
@@ -84,5 +87,48 @@ class HardwareMapValidationTest {
     assertHas(m, "the file is empty");
     m = refused(write("bad.yaml", "boards: [\n"));
     assertHas(m, "YAML syntax error at line");
+  }
+
+  @Test
+  void aProfileInNoBoardProfilesFolderIsRefused() throws Exception {
+    String m = refused(write("bad.yaml", GOOD.replace("profile: nucleo-f446re", "profile: nucleo-f999zz")));
+    assertHas(m, "board nucleo-1 (boards[0]): profile: 'nucleo-f999zz' is in no board-profiles folder", "nucleo-f446re",
+        "add board-profiles/nucleo-f999zz.yaml");
+  }
+
+  @Test
+  void anUnknownPlaceholderIsRefused() throws Exception {
+    String m = refused(write("bad.yaml", GOOD.replace("\"{elf}\"", "\"{image}\"")));
+    assertHas(m, "board nucleo-1 (boards[0]): flasher.argv[3] '{image}': unknown placeholder {image}",
+        "known: {elf}, {board}, {workdir}");
+    m = refused(write("bad.yaml", GOOD.replace("argv: [\"true\"]", "argv: [\"true\", \"{elf}\"]")));
+    assertHas(m, "health.argv[1] '{elf}': {elf} has no value here", "known: {board}, {workdir}");
+    m = refused(write("bad.yaml", GOOD.replace(", \"{elf}\"]", ", \"{board}\"]")));
+    assertHas(m, "flasher.argv: names no firmware image; pass it with {elf}");
+  }
+
+  @Test
+  void timeoutsOutOfRangeAreRefused() throws Exception {
+    String m = refused(write("bad.yaml", GOOD.replace("timeout_s: 20}", "timeout_s: -5}")));
+    assertHas(m, "board nucleo-1 (boards[0]): flasher.timeout_s: -5 is out of range; give whole seconds from 1 to 86400");
+    m = refused(write("bad.yaml", GOOD.replace("timeout_s: 5}", "timeout_s: 0}")));
+    assertHas(m, "health.timeout_s: 0 is out of range");
+    m = refused(write("bad.yaml", GOOD + "    boot_timeout_s: 100000\n"));
+    assertHas(m, "boot_timeout_s: 100000 is out of range");
+  }
+
+  @Test
+  void aFlasherOrHealthProgramThatCannotRunIsRefused() throws Exception {
+    String m = refused(write("bad.yaml", GOOD.replace("[/bin/sh,", "[/opt/nowhere/st-flash,")));
+    assertHas(m, "board nucleo-1 (boards[0]): flasher.argv[0]: '/opt/nowhere/st-flash' does not exist; install it or fix the path");
+    m = refused(write("bad.yaml", GOOD.replace("[/bin/sh,", "[st-flash-not-installed,")));
+    assertHas(m, "flasher.argv[0]: 'st-flash-not-installed' is not on PATH", "give its absolute path");
+    m = refused(write("bad.yaml", GOOD.replace("[/bin/sh,", "[bin/sh,")));
+    assertHas(m, "flasher.argv[0]: 'bin/sh' is a relative path");
+    Path notExecutable = write("flash.sh", "#!/bin/sh\n");
+    m = refused(write("bad.yaml", GOOD.replace("[/bin/sh,", "[" + notExecutable + ",")));
+    assertHas(m, "flasher.argv[0]: '" + notExecutable + "' is not an executable file");
+    m = refused(write("bad.yaml", GOOD.replace("argv: [\"true\"]", "argv: [/opt/nowhere/st-info]")));
+    assertHas(m, "health.argv[0]: '/opt/nowhere/st-info' does not exist");
   }
 }
