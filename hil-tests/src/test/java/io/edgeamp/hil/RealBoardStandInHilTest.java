@@ -1,6 +1,7 @@
 package io.edgeamp.hil;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code standin-elf}: {@code wait=on}, so the firmware starts only when the server's console
  *       connects and its boot banner comes after the connect. A reviewer saw every such job fail with
  *       "name%: no m-name-dut- line": CommandDriver sent name% at once and took the banner for the reply.
+ *   <li>{@code standin-bin}, {@code standin-hex}: the flasher takes {bin} (QEMU -kernel loads the raw
+ *       image at 0) and {hex} (QEMU's generic loader reads Intel HEX), made from the ELF by objcopy.
  *   <li>{@code standin-booted}: {@code wait=off} and the script waits until the firmware has booted, so
  *       the banner is gone before the console opens; the server finds the harness with name% probes.
  * </ul>
@@ -68,6 +71,8 @@ class RealBoardStandInHilTest {
     Files.setPosixFilePermissions(flasher, PosixFilePermissions.fromString("rwx------"));
     StringBuilder map = new StringBuilder("boards:\n");
     board(map, flasher, "standin-elf", "on", "kernel", "{elf}");
+    board(map, flasher, "standin-bin", "on", "kernel", "{bin}");
+    board(map, flasher, "standin-hex", "on", "loader", "{hex}");
     board(map, flasher, "standin-booted", "off", "kernel", "{elf}");
     Path mapFile = work.resolve("lab.yaml");
     Files.writeString(mapFile, map, StandardCharsets.UTF_8);
@@ -114,10 +119,10 @@ class RealBoardStandInHilTest {
   }
 
   @Test
-  void jobsPassOnStandInBoardsWhicheverWayTheConsoleMeetsTheBoot() throws Exception {
+  void jobsPassOnStandInBoardsWhateverTheBootAndImageFormat() throws Exception {
     List<String> ids = new ArrayList<>();
     for (int round = 0; round < 2; round++) {
-      for (String b : List.of("standin-elf", "standin-booted")) {
+      for (String b : List.of("standin-elf", "standin-bin", "standin-hex", "standin-booted")) {
         JsonObject job = TestSupport.demoJob(b + "-" + round, "qemu-mps2-an386", fw, 4, round).put("board", b)
             .put("max_attempts", 1);
         job.remove("profile");
@@ -131,6 +136,22 @@ class RealBoardStandInHilTest {
       assertEquals("pass", r.getString("verdict"), r.encode());
       assertEquals(id.substring(0, id.lastIndexOf('-')), r.getString("board"));
       assertEquals(1, r.getInteger("attempts"), r.encode());
+    }
+    // the flasher got the formats it asked for, next to the attempt's logs
+    Path attempt = work.resolve("server/logs/standin-bin-0/attempt-1");
+    Path attemptHex = work.resolve("server/logs/standin-hex-0/attempt-1");
+    assertTrue(list(attempt).stream().anyMatch(n -> n.endsWith(".bin")), list(attempt).toString());
+    assertTrue(list(attemptHex).stream().anyMatch(n -> n.endsWith(".hex")), list(attemptHex).toString());
+    for (String n : list(attemptHex)) {
+      if (n.endsWith(".hex")) {
+        assertTrue(Files.readString(attemptHex.resolve(n)).startsWith(":"), "Intel HEX records start with ':'");
+      }
+    }
+  }
+
+  private static List<String> list(Path dir) throws IOException {
+    try (var s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).toList();
     }
   }
 }

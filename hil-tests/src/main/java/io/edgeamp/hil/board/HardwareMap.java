@@ -23,22 +23,22 @@ import java.util.regex.Pattern;
  *     profile: nucleo-f446re
  *     tags: [m4, bench-a]
  *     console: {kind: tcp, address: "127.0.0.1:7001"}      # or {kind: device, device: /dev/ttyACM0}
- *     flasher: {argv: [openocd, -f, board.cfg, -c, "program {elf} verify reset exit"], timeout_s: 60}
+ *     flasher: {argv: [st-flash, --reset, write, "{bin}", "0x08000000"], timeout_s: 60}
  *     boot_timeout_s: 10                                  # optional; default: the job's boot_s
  *     health: {argv: [st-info, --probe], timeout_s: 10}   # optional; exit 0 = healthy
  *     build_board: mps2-an386                             # EDGEAMP_BOARD for CMake builds (optional)
  *     fixtures: {power: "relay-3"}                         # free-form, reported by the API
  * </pre>
- * Flasher and health argv run without a shell. Flasher placeholders: {elf} (the firmware), {board},
- * {workdir}; health placeholders: {board}, {workdir}.
+ * Flasher and health argv run without a shell. Flasher placeholders: {elf}, {bin}, {hex} (the firmware
+ * as ELF, raw binary, Intel HEX), {board}, {workdir}; health placeholders: {board}, {workdir}.
  */
 public final class HardwareMap {
   /** A placeholder: a lower-case word in braces (as in board profiles' flasher argv). */
   public static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)\\}");
-  public static final List<String> FLASHER_PLACEHOLDERS = List.of("elf", "board", "workdir");
+  public static final List<String> FLASHER_PLACEHOLDERS = List.of("elf", "bin", "hex", "board", "workdir");
   public static final List<String> HEALTH_PLACEHOLDERS = List.of("board", "workdir");
   /** The firmware image placeholders; a flasher argv needs one, a health argv has none to give. */
-  public static final List<String> IMAGE_PLACEHOLDERS = List.of("elf");
+  public static final List<String> IMAGE_PLACEHOLDERS = List.of("elf", "bin", "hex");
   static final int MAX_TIMEOUT_S = 86_400;
 
   public List<Entry> boards = new ArrayList<>();
@@ -84,7 +84,7 @@ public final class HardwareMap {
   /**
    * {@link #load} plus what the server's host must have for it: each board's profile in a
    * board-profiles folder ($EDGEAMP_HOME/board-profiles, ./board-profiles), the flasher and health
-   * programs. The server calls this
+   * programs, and arm-none-eabi-objcopy when an argv asks for {bin} or {hex}. The server calls this
    * before it creates anything, so a bad map leaves no work dir behind.
    */
   public static HardwareMap loadForServer(Path file) {
@@ -143,11 +143,11 @@ public final class HardwareMap {
       }
       checkConsole(where, e.console);
       if (e.flasher == null) {
-        throw new IllegalArgumentException(where + ": flasher: missing; e.g. flasher: {argv: [openocd, -f, board.cfg, -c, \"program {elf} verify reset exit\"], timeout_s: 60}");
+        throw new IllegalArgumentException(where + ": flasher: missing; e.g. flasher: {argv: [st-flash, write, \"{bin}\", \"0x08000000\"], timeout_s: 60}");
       }
       checkCommand(where, "flasher", e.flasher, FLASHER_PLACEHOLDERS);
       if (e.flasher.argv.stream().flatMap(a -> placeholders(a).stream()).noneMatch(IMAGE_PLACEHOLDERS::contains)) {
-        throw new IllegalArgumentException(where + ": flasher.argv: names no firmware image; pass it with {elf}");
+        throw new IllegalArgumentException(where + ": flasher.argv: names no firmware image; pass it with {elf}, {bin} or {hex}");
       }
       if (e.health != null) {
         checkCommand(where, "health", e.health, HEALTH_PLACEHOLDERS);

@@ -2,13 +2,15 @@ package io.edgeamp.hil.board;
 
 import io.edgeamp.core.board.BoardProfiles;
 import io.edgeamp.hil.driver.Executables;
+import io.edgeamp.hil.driver.FirmwareImages;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * What a hardware map needs of the host it is served from: each board's profile in a board-profiles
- * folder, and its flasher and health programs. Without this check the server started, listed such boards idle, and every job on them failed
+ * folder, its flasher and health programs, and arm-none-eabi-objcopy when a flasher takes {bin} or
+ * {hex}. Without this check the server started, listed such boards idle, and every job on them failed
  * (or, for a missing flasher, was retried as a board fault).
  */
 final class HardwareMapHostCheck {
@@ -36,6 +38,15 @@ final class HardwareMapHostCheck {
       program(where, "flasher", e.flasher);
       if (e.health != null) {
         program(where, "health", e.health);
+      }
+      for (String a : e.flasher.argv) {
+        for (String p : HardwareMap.placeholders(a)) {
+          if ((p.equals("bin") || p.equals("hex")) && Executables.find(FirmwareImages.OBJCOPY, pathEnv).isEmpty()) {
+            throw new IllegalArgumentException(where + ": flasher.argv uses {" + p + "}, which is made from the ELF by "
+                + FirmwareImages.OBJCOPY + ", and that is not on PATH (" + pathEnv + "); install it (Debian: apt-get install "
+                + "binutils-arm-none-eabi) or pass {elf}");
+          }
+        }
       }
     }
   }

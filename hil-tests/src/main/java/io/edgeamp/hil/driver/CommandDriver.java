@@ -13,12 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 
 /**
- * A real board: runs the hardware map's flasher argv (no shell; {elf}, {board}, {workdir}
- * substituted) with its timeout, then opens the console (a TCP serial bridge or a tty
+ * A real board: runs the hardware map's flasher argv (no shell; {elf}, {bin}, {hex}, {board},
+ * {workdir} substituted) with its timeout, then opens the console (a TCP serial bridge or a tty
  * device that is already configured) and waits until the harness is up ({@link HarnessBoot}) within
  * the map's boot_timeout_s, else the job's boot timeout.
  */
@@ -31,11 +34,32 @@ public final class CommandDriver implements BoardDriver {
     this.workDir = workDir;
   }
 
+  /** The argv with {elf}, {board} and {workdir} replaced (a health check passes no ELF). */
   public static List<String> expand(List<String> argv, Path elf, String board, Path workDir) {
+    Map<String, String> values = new HashMap<>();
+    if (elf != null) {
+      values.put("elf", elf.toString());
+    }
+    values.put("board", board);
+    values.put("workdir", workDir.toString());
+    return expand(argv, values);
+  }
+
+  /** The argv with its placeholders replaced; one without a value is refused (the map's check catches it first). */
+  public static List<String> expand(List<String> argv, Map<String, String> values) {
     List<String> out = new ArrayList<>();
     for (String a : argv) {
-      out.add(a.replace("{elf}", elf == null ? "" : elf.toString()).replace("{board}", board)
-          .replace("{workdir}", workDir.toString()));
+      Matcher m = HardwareMap.PLACEHOLDER.matcher(a);
+      StringBuilder sb = new StringBuilder();
+      while (m.find()) {
+        String v = values.get(m.group(1));
+        if (v == null) {
+          throw new IllegalArgumentException("argument '" + a + "' needs a value for {" + m.group(1) + "}; given: " + values.keySet());
+        }
+        m.appendReplacement(sb, Matcher.quoteReplacement(v));
+      }
+      m.appendTail(sb);
+      out.add(sb.toString());
     }
     return out;
   }
@@ -79,9 +103,20 @@ public final class CommandDriver implements BoardDriver {
   @Override
   public BoardSession open(Board board, Path elf, Timeouts t, Path logDir) throws IOException {
     HardwareMap.Entry hw = board.hw;
+    Files.createDirectories(logDir);
+    Map<String, String> values = new HashMap<>();
+    values.put("board", board.id);
+    values.put("workdir", workDir.toString());
+    for (String a : hw.flasher.argv) {
+      for (String p : HardwareMap.placeholders(a)) {
+        if (HardwareMap.IMAGE_PLACEHOLDERS.contains(p) && !values.containsKey(p)) {
+          values.put(p, FirmwareImages.image(p, elf, logDir).toString());
+        }
+      }
+    }
     int timeoutS = (int) Math.max(1, Math.min(hw.flasher.timeoutS, Math.max(1, t.flashMs / 1000)));
     Path flashLog = logDir.resolve("flash.log");
-    int rc = run(expand(hw.flasher.argv, elf, board.id, workDir), timeoutS, flashLog);
+    int rc = run(expand(hw.flasher.argv, values), timeoutS, flashLog);
     if (rc != 0) {
       throw new HarnessClient.BoardLostException("flasher exited with " + rc + ": " + lastLines(flashLog) + " (see " + flashLog + ")");
     }

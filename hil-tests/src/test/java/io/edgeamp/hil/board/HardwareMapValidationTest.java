@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgeamp.core.board.BoardProfiles;
 import io.edgeamp.hil.HilConfig;
 import io.edgeamp.hil.HilServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * program ... error=2", retried as a board fault).
  */
 class HardwareMapValidationTest {
+  private static final Path REPO = Path.of(System.getProperty("edgeamp.repo", "..")).toAbsolutePath().normalize();
   private static final Path DIR = Path.of(System.getProperty("edgeamp.hil.testDir", "target/hil-test")).toAbsolutePath();
 
   /** A board that passes every check; each case below breaks one thing of it. */
@@ -100,11 +103,11 @@ class HardwareMapValidationTest {
   void anUnknownPlaceholderIsRefused() throws Exception {
     String m = refused(write("bad.yaml", GOOD.replace("\"{elf}\"", "\"{image}\"")));
     assertHas(m, "board nucleo-1 (boards[0]): flasher.argv[3] '{image}': unknown placeholder {image}",
-        "known: {elf}, {board}, {workdir}");
+        "known: {elf}, {bin}, {hex}, {board}, {workdir}");
     m = refused(write("bad.yaml", GOOD.replace("argv: [\"true\"]", "argv: [\"true\", \"{elf}\"]")));
     assertHas(m, "health.argv[1] '{elf}': {elf} has no value here", "known: {board}, {workdir}");
     m = refused(write("bad.yaml", GOOD.replace(", \"{elf}\"]", ", \"{board}\"]")));
-    assertHas(m, "flasher.argv: names no firmware image; pass it with {elf}");
+    assertHas(m, "flasher.argv: names no firmware image; pass it with {elf}, {bin} or {hex}");
   }
 
   @Test
@@ -130,5 +133,19 @@ class HardwareMapValidationTest {
     assertHas(m, "flasher.argv[0]: '" + notExecutable + "' is not an executable file");
     m = refused(write("bad.yaml", GOOD.replace("argv: [\"true\"]", "argv: [/opt/nowhere/st-info]")));
     assertHas(m, "health.argv[0]: '/opt/nowhere/st-info' does not exist");
+  }
+
+  /** {bin} and {hex} are made by arm-none-eabi-objcopy: a host without it is told at load, not per job. */
+  @Test
+  void binAndHexNeedObjcopyOnPath() throws Exception {
+    Path f = write("bin.yaml", GOOD.replace("\"{elf}\"", "\"{bin}\"").replace("argv: [\"true\"]", "argv: [/bin/true]"));
+    HardwareMap map = HardwareMap.load(f);
+    BoardProfiles profiles = new BoardProfiles(List.of(REPO.resolve("board-profiles")));
+    new HardwareMapHostCheck(f, profiles, "/usr/bin:/bin").check(map); // Debian's binutils-arm-none-eabi
+    Path empty = Files.createDirectories(f.resolveSibling("empty-path"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new HardwareMapHostCheck(f, profiles, empty.toString()).check(map));
+    assertHas(e.getMessage(), "board nucleo-1 (boards[0]): flasher.argv uses {bin}", "arm-none-eabi-objcopy",
+        "not on PATH (" + empty + ")", "apt-get install binutils-arm-none-eabi");
   }
 }
