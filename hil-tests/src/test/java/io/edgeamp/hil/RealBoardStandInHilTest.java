@@ -137,16 +137,15 @@ class RealBoardStandInHilTest {
       assertEquals(id.substring(0, id.lastIndexOf('-')), r.getString("board"));
       assertEquals(1, r.getInteger("attempts"), r.encode());
     }
-    // the flasher got the formats it asked for, next to the attempt's logs
-    Path attempt = work.resolve("server/logs/standin-bin-0/attempt-1");
-    Path attemptHex = work.resolve("server/logs/standin-hex-0/attempt-1");
-    assertTrue(list(attempt).stream().anyMatch(n -> n.endsWith(".bin")), list(attempt).toString());
-    assertTrue(list(attemptHex).stream().anyMatch(n -> n.endsWith(".hex")), list(attemptHex).toString());
-    for (String n : list(attemptHex)) {
-      if (n.endsWith(".hex")) {
-        assertTrue(Files.readString(attemptHex.resolve(n)).startsWith(":"), "Intel HEX records start with ':'");
-      }
+    // the flasher got the formats it asked for, kept per board outside the logs (served as text)
+    Path bin = work.resolve("server/images/standin-bin");
+    Path hex = work.resolve("server/images/standin-hex");
+    assertTrue(list(bin).stream().anyMatch(n -> n.endsWith(".bin")), list(bin).toString());
+    assertTrue(list(hex).stream().anyMatch(n -> n.endsWith(".hex")), list(hex).toString());
+    for (String n : list(hex)) {
+      assertTrue(Files.readString(hex.resolve(n)).startsWith(":"), "Intel HEX records start with ':'");
     }
+    assertTrue(list(work.resolve("server/logs/standin-bin-0/attempt-1")).stream().noneMatch(n -> n.endsWith(".bin")));
   }
 
   private static List<String> list(Path dir) throws IOException {

@@ -107,10 +107,12 @@ public final class CommandDriver implements BoardDriver {
     Map<String, String> values = new HashMap<>();
     values.put("board", board.id);
     values.put("workdir", workDir.toString());
+    // out of the logs dir (the API serves its files as text); the board's last image is kept there
+    Path imageDir = workDir.resolve("images").resolve(board.id);
     for (String a : hw.flasher.argv) {
       for (String p : HardwareMap.placeholders(a)) {
         if (HardwareMap.IMAGE_PLACEHOLDERS.contains(p) && !values.containsKey(p)) {
-          values.put(p, FirmwareImages.image(p, elf, logDir).toString());
+          values.put(p, FirmwareImages.image(p, elf, imageDir, logDir).toString());
         }
       }
     }

@@ -2,6 +2,7 @@ package io.edgeamp.hil.driver;
 
 import io.edgeamp.hil.HilException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -17,23 +18,25 @@ public final class FirmwareImages {
   private FirmwareImages() {}
 
   /**
-   * The image for a placeholder: the ELF itself for "elf", else a file made next to the attempt's logs
-   * ({@code <name>.bin}, {@code <name>.hex}; flashers such as nrfjprog go by the extension).
+   * The image for a placeholder: the ELF itself for "elf", else a file made in imageDir
+   * ({@code <name>.bin}, {@code <name>.hex}; flashers such as nrfjprog go by the extension), with
+   * objcopy's output in logDir.
    */
-  public static Path image(String placeholder, Path elf, Path outDir) throws IOException {
+  public static Path image(String placeholder, Path elf, Path imageDir, Path logDir) throws IOException {
     switch (placeholder) {
       case "elf":
         return elf;
       case "bin":
-        return convert(elf, "binary", outDir.resolve(baseName(elf) + ".bin"), outDir);
+        return convert(elf, "binary", imageDir.resolve(baseName(elf) + ".bin"), logDir);
       case "hex":
-        return convert(elf, "ihex", outDir.resolve(baseName(elf) + ".hex"), outDir);
+        return convert(elf, "ihex", imageDir.resolve(baseName(elf) + ".hex"), logDir);
       default:
         throw new IllegalArgumentException("not a firmware image placeholder: {" + placeholder + "}");
     }
   }
 
   private static Path convert(Path elf, String format, Path out, Path logDir) throws IOException {
+    Files.createDirectories(out.getParent());
     Path log = logDir.resolve("objcopy.log");
     List<String> argv = List.of(OBJCOPY, "-O", format, elf.toString(), out.toString());
     int rc;
