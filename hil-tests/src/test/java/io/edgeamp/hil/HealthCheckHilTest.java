@@ -64,7 +64,9 @@ class HealthCheckHilTest {
     // "flaky": fail every other run; "down": always fail; otherwise: the real binary
     Files.writeString(fake, String.join("\n", "#!/bin/sh",
         "m=$(cat '" + mode + "')",
-        "n=$(cat '" + dir.resolve("count") + "' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '" + dir.resolve("count") + "'",
+        // the count is replaced by a rename, so the test never reads a truncated file
+        "n=$(cat '" + dir.resolve("count") + "' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '" + dir.resolve("count") + ".$$' && mv '"
+            + dir.resolve("count") + ".$$' '" + dir.resolve("count") + "'",
         "if [ \"$m\" = down ] || { [ \"$m\" = flaky ] && [ $((n % 2)) = 0 ]; }; then echo 'fake: failing' >&2; exit 1; fi",
         "exec qemu-system-arm \"$@\"", ""));
     Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
@@ -83,12 +85,12 @@ class HealthCheckHilTest {
       }
       int runs = Integer.parseInt(Files.readString(dir.resolve("count")).trim());
       assertTrue(runs >= 10, "the fake ran " + runs + " times");
-      Files.writeString(mode, "down");
+      io.edgeamp.core.io.AtomicFiles.writeString(mode, "down"); // renamed into place: the fake never reads it half-written
       TestSupport.waitFor("board offline while its check keeps failing", 10_000,
           () -> "offline".equals(state(api)));
       JsonObject b = api.send("GET", "/api/v1/boards/qemu-mps2-an386-0", null, null).json();
       assertEquals("health check failed", b.getString("reason"), b.encode());
-      Files.writeString(mode, "real");
+      io.edgeamp.core.io.AtomicFiles.writeString(mode, "real");
       TestSupport.waitFor("board back once the check passes", 10_000, () -> "idle".equals(state(api)));
     }
   }
