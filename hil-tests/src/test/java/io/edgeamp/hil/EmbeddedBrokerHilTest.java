@@ -88,8 +88,12 @@ class EmbeddedBrokerHilTest {
         JsonObject r = api.awaitResult(id, 90_000);
         assertEquals("done", r.getString("state"), r.encode());
       }
-      TestSupport.waitFor("all results over MQTT", 30_000, () -> sub.results.keySet().containsAll(ids),
-          () -> "have " + sub.results.keySet() + ", want " + ids);
+      // the test's own collector is nudged to reconnect (Paho's automatic reconnect can stay silent for a
+      // while on a loaded machine after the broker restart; see Collector.connectedOrReconnect)
+      TestSupport.waitFor("all results over MQTT", 60_000, () -> {
+        sub.connectedOrReconnect();
+        return sub.results.keySet().containsAll(ids);
+      }, () -> "have " + sub.results.keySet() + ", want " + ids);
       Set<String> usedBoards = new HashSet<>();
       List<long[]> spans = new ArrayList<>();
       for (String id : ids) {
