@@ -6,14 +6,11 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.type.LogicalType;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.edgeamp.core.io.ParseErrors;
+import io.edgeamp.core.io.StrictYaml;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -79,39 +76,13 @@ final class HardwareMapYaml {
   }
 
   private static ObjectMapper mapper() {
-    ObjectMapper m = new ObjectMapper(new YAMLFactory());
-    m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    m.enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
-    m.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-    m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-    m.disable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
-    m.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    // "20s" is not a number of seconds and 0x8000000 (a YAML integer) is not the argument "0x8000000"
-    m.coercionConfigFor(LogicalType.Integer)
-        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-    m.coercionConfigFor(LogicalType.Textual)
-        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-    return m;
+    // a null for an int field (timeout_s:) is an error here, not 0
+    return StrictYaml.mapper().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
   }
 
   /** {@code boards[0].flasher.timeout_s}. */
   static String keyPath(List<JsonMappingException.Reference> path) {
-    StringBuilder sb = new StringBuilder();
-    for (JsonMappingException.Reference r : path) {
-      if (r.getFieldName() != null) {
-        if (sb.length() > 0) {
-          sb.append('.');
-        }
-        sb.append(r.getFieldName());
-      } else if (r.getIndex() >= 0) {
-        sb.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    return sb.toString();
+    return StrictYaml.keyPath(path);
   }
 
   private static String explain(JsonMappingException e) {

@@ -4,16 +4,11 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.type.LogicalType;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +37,7 @@ import java.util.stream.Collectors;
  * An instance with other folders ({@link #BoardProfiles(List)}) does the same over those.
  */
 public final class BoardProfiles {
-  private static final ObjectMapper MAPPER = newMapper();
+  private static final ObjectMapper MAPPER = io.edgeamp.core.io.StrictYaml.mapper();
   private static final String EMPTY = "the file is empty; see board-profiles/README.md for the keys";
 
   private final List<Path> searchPath;
@@ -145,44 +140,9 @@ public final class BoardProfiles {
     return new ProfileValidator(yaml).validate(root);
   }
 
-  private static ObjectMapper newMapper() {
-    ObjectMapper m = new ObjectMapper(new YAMLFactory());
-    m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    m.enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
-    m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-    m.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    // No silent conversions: "25MHz" or "64" is not an integer, 1 is not a string, "yes" is not a boolean.
-    m.coercionConfigFor(LogicalType.Integer)
-        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-    m.coercionConfigFor(LogicalType.Float)
-        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-    m.coercionConfigFor(LogicalType.Boolean)
-        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
-    m.coercionConfigFor(LogicalType.Textual)
-        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-    // A scalar where a list belongs is an error, not a one-element list.
-    m.disable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
-    return m;
-  }
-
   /** The key path of a Jackson error, YAML style: {@code npu.bits[1]}, {@code flasher.argv}. */
   static String keyPath(JsonMappingException e) {
-    StringBuilder sb = new StringBuilder();
-    for (JsonMappingException.Reference r : e.getPath()) {
-      if (r.getFieldName() != null) {
-        if (sb.length() > 0) sb.append('.');
-        sb.append(r.getFieldName());
-      } else if (r.getIndex() >= 0) {
-        sb.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    return sb.toString();
+    return io.edgeamp.core.io.StrictYaml.keyPath(e.getPath());
   }
 
   private static String explain(JsonMappingException e) {
