@@ -97,14 +97,14 @@ final class HardwareMapYaml {
     if (e instanceof InvalidFormatException) {
       Object v = ((InvalidFormatException) e).getValue();
       Class<?> target = ((InvalidFormatException) e).getTargetType();
-      return "expected " + typeName(target) + ", got " + (v instanceof String ? "'" + v + "'" : String.valueOf(v)) + at
+      return "expected " + StrictYaml.typeName(target, HardwareMap.class) + ", got " + (v instanceof String ? "'" + v + "'" : String.valueOf(v)) + at
           + hint(target, e.getProcessor() instanceof JsonParser ? (JsonParser) e.getProcessor() : null);
     }
     if (e instanceof MismatchedInputException) {
       MismatchedInputException mi = (MismatchedInputException) e;
       JsonParser p = mi.getProcessor() instanceof JsonParser ? (JsonParser) mi.getProcessor() : null;
-      String got = p != null ? ", got " + tokenName(p) : "";
-      return "expected " + typeName(mi.getTargetType()) + got + at + hint(mi.getTargetType(), p);
+      String got = p != null ? ", got " + StrictYaml.tokenName(p) : "";
+      return "expected " + StrictYaml.typeName(mi.getTargetType(), HardwareMap.class) + got + at + hint(mi.getTargetType(), p);
     }
     return e.getOriginalMessage().lines().findFirst().orElse("") + at;
   }
@@ -126,48 +126,5 @@ final class HardwareMapYaml {
       }
     }
     return "";
-  }
-
-  private static String tokenName(JsonParser p) {
-    JsonToken t = p.currentToken();
-    if (t == null) {
-      return "nothing";
-    }
-    try {
-      switch (t) {
-        case START_ARRAY:
-          return "a list";
-        case START_OBJECT:
-        case FIELD_NAME:
-          return "a mapping";
-        case VALUE_STRING:
-          return "'" + p.getText() + "'";
-        case VALUE_NULL:
-          return "nothing (null)";
-        default:
-          return p.getText();
-      }
-    } catch (IOException ex) {
-      return t.toString();
-    }
-  }
-
-  private static String typeName(Class<?> c) {
-    if (c == null) {
-      return "another type";
-    }
-    if (c == int.class || c == Integer.class) {
-      return "an integer";
-    }
-    if (c == String.class) {
-      return "a string";
-    }
-    if (List.class.isAssignableFrom(c) || Collection.class.isAssignableFrom(c)) {
-      return "a list";
-    }
-    if (Map.class.isAssignableFrom(c) || c.getEnclosingClass() == HardwareMap.class || c == HardwareMap.class) {
-      return "a mapping";
-    }
-    return c.getSimpleName();
   }
 }

@@ -306,8 +306,8 @@ public final class HilCommand implements Runnable {
     }
 
     private static void deleteTree(Path dir) {
-      try (Stream<Path> s = Files.walk(dir)) {
-        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      try {
+        io.edgeamp.core.io.FileTrees.delete(dir);
       } catch (java.io.IOException e) {
         System.err.println("warning: could not remove the run's work folder " + dir + ": " + e.getMessage());
       }

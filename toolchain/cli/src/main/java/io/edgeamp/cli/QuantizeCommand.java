@@ -251,9 +251,8 @@ final class QuantizeCommand implements Callable<Integer> {
   }
 
   private static void deleteTree(Path p) {
-    if (!java.nio.file.Files.exists(p)) return;
-    try (var s = java.nio.file.Files.walk(p)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+    try {
+      io.edgeamp.core.io.FileTrees.delete(p);
     } catch (java.io.IOException e) {
       System.err.println("warning: could not remove " + p + ": " + e.getMessage());
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.edgeamp.core.io.StrictYaml;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ import java.util.stream.Collectors;
  * An instance with other folders ({@link #BoardProfiles(List)}) does the same over those.
  */
 public final class BoardProfiles {
-  private static final ObjectMapper MAPPER = io.edgeamp.core.io.StrictYaml.mapper();
+  private static final ObjectMapper MAPPER = StrictYaml.mapper();
   private static final String EMPTY = "the file is empty; see board-profiles/README.md for the keys";
 
   private final List<Path> searchPath;
@@ -142,7 +143,7 @@ public final class BoardProfiles {
 
   /** The key path of a Jackson error, YAML style: {@code npu.bits[1]}, {@code flasher.argv}. */
   static String keyPath(JsonMappingException e) {
-    return io.edgeamp.core.io.StrictYaml.keyPath(e.getPath());
+    return StrictYaml.keyPath(e.getPath());
   }
 
   private static String explain(JsonMappingException e) {
@@ -157,16 +158,16 @@ public final class BoardProfiles {
       InvalidFormatException f = (InvalidFormatException) e;
       Object v = f.getValue();
       String got = v instanceof String ? "'" + v + "'" : String.valueOf(v);
-      return "expected " + typeName(f.getTargetType()) + ", got " + got + where(e.getLocation());
+      return "expected " + StrictYaml.typeName(f.getTargetType(), ProfileYaml.class) + ", got " + got + where(e.getLocation());
     }
     if (e instanceof MismatchedInputException) {
       MismatchedInputException mi = (MismatchedInputException) e;
       String got = "";
       if (mi.getProcessor() instanceof JsonParser) {
         JsonParser p = (JsonParser) mi.getProcessor();
-        got = ", got " + tokenName(p);
+        got = ", got " + StrictYaml.tokenName(p);
       }
-      return "expected " + typeName(mi.getTargetType()) + got + where(e.getLocation());
+      return "expected " + StrictYaml.typeName(mi.getTargetType(), ProfileYaml.class) + got + where(e.getLocation());
     }
     return e.getOriginalMessage().lines().findFirst().orElse("") + where(e.getLocation());
   }
@@ -175,42 +176,4 @@ public final class BoardProfiles {
     return io.edgeamp.core.io.ParseErrors.where(loc);
   }
 
-  private static String tokenName(JsonParser p) {
-    JsonToken t = p.currentToken();
-    if (t == null) return "nothing";
-    try {
-      switch (t) {
-        case START_ARRAY:
-          return "a list";
-        case START_OBJECT:
-        case FIELD_NAME:
-          return "a mapping";
-        case VALUE_STRING:
-          return "'" + p.getText() + "'";
-        case VALUE_NUMBER_INT:
-        case VALUE_NUMBER_FLOAT:
-          return p.getText();
-        case VALUE_TRUE:
-        case VALUE_FALSE:
-          return p.getText();
-        case VALUE_NULL:
-          return "nothing (null)";
-        default:
-          return t.toString();
-      }
-    } catch (IOException ex) {
-      return t.toString();
-    }
-  }
-
-  private static String typeName(Class<?> c) {
-    if (c == null) return "another type";
-    if (c == Integer.class || c == int.class || c == Long.class || c == long.class) return "an integer";
-    if (c == Double.class || c == double.class || c == Float.class || c == float.class) return "a number";
-    if (c == Boolean.class || c == boolean.class) return "true or false";
-    if (c == String.class) return "a string";
-    if (List.class.isAssignableFrom(c) || Collection.class.isAssignableFrom(c) || c.isArray()) return "a list";
-    if (Map.class.isAssignableFrom(c) || c.getEnclosingClass() == ProfileYaml.class) return "a mapping";
-    return c.getSimpleName();
-  }
 }

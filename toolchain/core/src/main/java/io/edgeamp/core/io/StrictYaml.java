@@ -1,6 +1,7 @@
 package io.edgeamp.core.io;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +9,10 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The YAML reading of hand-written configuration (board profiles, hardware maps): unknown and duplicate
@@ -55,5 +59,45 @@ public final class StrictYaml {
       }
     }
     return sb.toString();
+  }
+
+  /** What the parser stands on, for "got ...": {@code 'text'}, {@code 20}, {@code a list}, {@code nothing (null)}. */
+  public static String tokenName(JsonParser p) {
+    JsonToken t = p.currentToken();
+    if (t == null) return "nothing";
+    try {
+      switch (t) {
+        case START_ARRAY:
+          return "a list";
+        case START_OBJECT:
+        case FIELD_NAME:
+          return "a mapping";
+        case VALUE_STRING:
+          return "'" + p.getText() + "'";
+        case VALUE_NUMBER_INT:
+        case VALUE_NUMBER_FLOAT:
+        case VALUE_TRUE:
+        case VALUE_FALSE:
+          return p.getText();
+        case VALUE_NULL:
+          return "nothing (null)";
+        default:
+          return t.toString();
+      }
+    } catch (IOException ex) {
+      return t.toString();
+    }
+  }
+
+  /** A Java target type in YAML words, for "expected ..."; the schema's own classes (nested in {@code schema}) are mappings. */
+  public static String typeName(Class<?> c, Class<?> schema) {
+    if (c == null) return "another type";
+    if (c == Integer.class || c == int.class || c == Long.class || c == long.class) return "an integer";
+    if (c == Double.class || c == double.class || c == Float.class || c == float.class) return "a number";
+    if (c == Boolean.class || c == boolean.class) return "true or false";
+    if (c == String.class) return "a string";
+    if (List.class.isAssignableFrom(c) || Collection.class.isAssignableFrom(c) || c.isArray()) return "a list";
+    if (Map.class.isAssignableFrom(c) || c == schema || c.getEnclosingClass() == schema) return "a mapping";
+    return c.getSimpleName();
   }
 }
